@@ -1,0 +1,52 @@
+# Engagement Log. `make run` serves the demo on SQLite; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate seed assets browser lint format check-deploy clean
+
+# The virtual environment is rebuilt only when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
+
+run: seed
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Chromium for the browser tests, from Debian's package (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+test: venv browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the vendored GOV.UK Frontend, MoJ Frontend, Chart.js and axe-core (needs npm).
+assets:
+	scripts/build-assets
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-deploy: venv
+	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghij \
+	ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles test-output

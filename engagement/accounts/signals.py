@@ -1,0 +1,29 @@
+"""Sign-in events go to the audit log: the one place this project uses signals."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from engagement.audit.models import AuditEvent
+from engagement.audit.services import record_event
+
+
+@receiver(user_logged_in)
+def audit_sign_in(sender, request, user, **kwargs):
+    record_event(actor=user, action=AuditEvent.Action.SIGN_IN, record=user, record_kind="user")
+
+
+@receiver(user_logged_out)
+def audit_sign_out(sender, request, user, **kwargs):
+    if user is not None:
+        record_event(actor=user, action=AuditEvent.Action.SIGN_OUT, record=user, record_kind="user")
+
+
+@receiver(user_login_failed)
+def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
+    # The username tried is kept (never the password) so repeated guessing shows up.
+    record_event(
+        actor=None,
+        action=AuditEvent.Action.FAILED_SIGN_IN,
+        record_kind="user",
+        detail={"username": str(credentials.get("username", ""))[:150]},
+    )

@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from engagement.accounts.forms import SignInForm
+from engagement.accounts.models import Role
+from engagement.meetings import queries
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = SignInView.as_view()
+sign_out = require_POST(auth_views.LogoutView.as_view())
+
+
+@login_required
+def home(request):
+    """ "My work": what this person should do next, by role."""
+    user = request.user
+    context = {"today": timezone.localdate()}
+    if user.role == Role.OFFICER:
+        context |= {
+            "drafts": queries.drafts_of(user),
+            "disputes": queries.disputes_for(user),
+            "follow_ups": queries.open_follow_ups_of(user),
+        }
+    elif user.role == Role.LIAISON:
+        context |= {"awaiting_review": queries.awaiting_review_for(user)}
+    return render(request, "accounts/home.html", context)

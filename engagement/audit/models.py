@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+APPEND_ONLY_ERROR = "Audit events are append-only: they cannot be changed or deleted."
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(APPEND_ONLY_ERROR)
+
+    def delete(self):
+        raise PermissionError(APPEND_ONLY_ERROR)
+
+
+class AuditEvent(models.Model):
+    """One thing someone did or read. Written once, never changed."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        SUBMIT = "submit", "Submitted"
+        REVIEW = "review", "Reviewed"
+        WITHDRAW = "withdraw", "Withdrew"
+        VIEW = "view", "Viewed"
+        EXPORT = "export", "Exported"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        FAILED_SIGN_IN = "failed_sign_in", "Failed sign-in"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # The record acted on: its kind ("meeting", "follow-up", …) and its public id.
+    record_kind = models.CharField(max_length=32, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    # The meeting the record belongs to, so one meeting's history is one indexed query.
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    # {"field": [old, new]} as display strings.
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    # Anything else worth keeping: filters of an export, username tried at sign-in.
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["meeting", "at"], name="audit_meeting_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["record_kind", "record_id"], name="audit_record"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.record_kind}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(APPEND_ONLY_ERROR)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(APPEND_ONLY_ERROR)

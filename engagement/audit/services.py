@@ -1,0 +1,75 @@
+"""The one way to write to the audit log."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+from django.db import models
+
+from engagement.audit.models import AuditEvent
+
+
+def display_value(value) -> str:
+    """A value as a person reads it in a history: dates as dates, booleans as yes/no."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return ", ".join(sorted(display_value(item) for item in value))
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
+    """The display values of `fields`, to diff before and after a change."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = display_value(getattr(instance, name).all()) if instance.pk else ""
+        elif field.choices and getattr(instance, name) not in (None, ""):
+            values[name] = display_value(getattr(instance, f"get_{name}_display")())
+        else:
+            values[name] = display_value(getattr(instance, name))
+    return values
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [before.get(name, ""), value]
+        for name, value in after.items()
+        if before.get(name, "") != value
+    }
+
+
+def record_event(
+    *,
+    actor,
+    action: AuditEvent.Action,
+    record: models.Model | None = None,
+    record_kind: str = "",
+    meeting=None,
+    changes: dict | None = None,
+    reason: str = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    if record is not None:
+        record_kind = record_kind or record._meta.model_name
+        record_id = str(getattr(record, "uuid", None) or record.pk)
+    else:
+        record_id = ""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        record_kind=record_kind,
+        record_id=record_id,
+        meeting=meeting,
+        changes=changes or {},
+        reason=reason,
+        detail=detail or {},
+    )

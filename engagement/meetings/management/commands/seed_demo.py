@@ -1,0 +1,472 @@
+"""Believable demo data: areas, units, groups, accounts and a year of meetings."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from engagement.accounts.models import OfficerProfile, Role, Unit, User
+from engagement.audit.models import AuditEvent
+from engagement.community.models import Area, CommunityGroup
+from engagement.meetings.models import (
+    Disclosure,
+    DisclosureConfirmation,
+    FollowUpAction,
+    Meeting,
+    Review,
+)
+
+DEMO_ACCOUNTS = [
+    # username, password, role, first name, last name
+    ("officer", "officer-demo-pass", Role.OFFICER, "Sam", "Okafor"),
+    ("liaison", "liaison-demo-pass", Role.LIAISON, "Amina", "Rahman"),
+    ("admin", "admin-demo-pass", Role.ADMIN, "Jo", "Whitfield"),
+]
+
+AREAS = [
+    ("Northfield", "NF", Area.RiskLevel.HIGH),
+    ("Eastbrook", "EB", Area.RiskLevel.HIGH),
+    ("Riverside", "RS", Area.RiskLevel.ELEVATED),
+    ("Millbank", "MB", Area.RiskLevel.ELEVATED),
+    ("Westgate", "WG", Area.RiskLevel.STANDARD),
+    ("Southmoor", "SM", Area.RiskLevel.STANDARD),
+]
+UNITS = [
+    ("Northfield Engagement Team", "NF"),
+    ("Eastbrook Neighbourhood Team", "EB"),
+    ("Riverside Prevent Engagement", "RS"),
+    ("Millbank Neighbourhood Team", "MB"),
+    ("West and South Engagement Team", "WG"),
+]
+GROUP_NAMES = {
+    "NF": [
+        ("Northfield Central Mosque Committee", CommunityGroup.Kind.FAITH),
+        ("Northfield Youth Forum", CommunityGroup.Kind.YOUTH),
+        ("Northfield Women's Circle", CommunityGroup.Kind.WOMENS),
+        ("Northfield Academy Parents' Group", CommunityGroup.Kind.EDUCATION),
+        ("Northfield Traders' Association", CommunityGroup.Kind.BUSINESS),
+        ("Northfield Estate Residents", CommunityGroup.Kind.RESIDENTS),
+    ],
+    "EB": [
+        ("Eastbrook Islamic Centre", CommunityGroup.Kind.FAITH),
+        ("Eastbrook Gurdwara Committee", CommunityGroup.Kind.FAITH),
+        ("Eastbrook Boxing Club Youth Project", CommunityGroup.Kind.YOUTH),
+        ("Eastbrook Mothers' Network", CommunityGroup.Kind.WOMENS),
+        ("Eastbrook College Students' Union", CommunityGroup.Kind.EDUCATION),
+        ("Eastbrook Residents' Association", CommunityGroup.Kind.RESIDENTS),
+    ],
+    "RS": [
+        ("Riverside Interfaith Forum", CommunityGroup.Kind.FAITH),
+        ("Riverside Somali Community Association", CommunityGroup.Kind.OTHER),
+        ("Riverside Young Leaders", CommunityGroup.Kind.YOUTH),
+        ("Riverside Women's Health Group", CommunityGroup.Kind.WOMENS),
+        ("Riverside Business Improvement District", CommunityGroup.Kind.BUSINESS),
+    ],
+    "MB": [
+        ("Millbank Synagogue Security Committee", CommunityGroup.Kind.FAITH),
+        ("Millbank St Peter's Church Council", CommunityGroup.Kind.FAITH),
+        ("Millbank Supplementary School", CommunityGroup.Kind.EDUCATION),
+        ("Millbank Youth Club", CommunityGroup.Kind.YOUTH),
+        ("Millbank Tenants' Federation", CommunityGroup.Kind.RESIDENTS),
+    ],
+    "WG": [
+        ("Westgate Hindu Temple Trust", CommunityGroup.Kind.FAITH),
+        ("Westgate Sixth Form College", CommunityGroup.Kind.EDUCATION),
+        ("Westgate Polish Community Club", CommunityGroup.Kind.OTHER),
+    ],
+    "SM": [
+        ("Southmoor Mosque and Community Centre", CommunityGroup.Kind.FAITH),
+        ("Southmoor Scouts and Guides", CommunityGroup.Kind.YOUTH),
+        ("Southmoor Village Residents", CommunityGroup.Kind.RESIDENTS),
+        ("Southmoor Refugee Welcome", CommunityGroup.Kind.OTHER),
+    ],
+}
+OFFICER_NAMES = [
+    ("Priya", "Shah"), ("Daniel", "Hughes"), ("Fatima", "Begum"), ("Tom", "Kowalski"),
+    ("Grace", "Adeyemi"), ("Imran", "Malik"), ("Helen", "Price"), ("Marcus", "Bell"),
+    ("Aisha", "Yusuf"), ("Rhys", "Morgan"), ("Nadia", "Hussain"), ("Owen", "Clarke"),
+]  # fmt: skip
+LIAISON_NAMES = [
+    ("Bilal", "Chaudhry"), ("Ruth", "Cohen"), ("Harjit", "Gill"), ("Mariam", "Ali"),
+    ("Kevin", "Doyle"), ("Sunita", "Patel"), ("Yusuf", "Farah"), ("Claire", "Newman"),
+]  # fmt: skip
+# The other officers (officer2 …) and liaisons (liaison2 …) share one password.
+OTHER_PASSWORD = "colleague-demo-pass"
+PURPOSES = [
+    "Introductory meeting with the committee",
+    "Quarterly community reassurance meeting",
+    "Briefing after a national incident",
+    "Discussion of hate crime reporting",
+    "Youth session on online safety",
+    "Follow-up on concerns about stop and search",
+    "Safety planning for a festival",
+    "Explaining the Prevent programme and how referrals work",
+    "Listening session on community concerns",
+    "Meeting about anti-social behaviour near the centre",
+]
+TOPICS = [
+    "hate crime, reporting",
+    "online safety, radicalisation",
+    "stop and search",
+    "festival safety, crowd management",
+    "Prevent, referrals",
+    "anti-social behaviour",
+    "community cohesion",
+    "surveillance fears",
+]
+NOT_FULL_REASONS = [
+    "Introduced by the liaison as a neighbourhood officer; the CT role was not raised.",
+    "Joined late and the meeting had already moved on.",
+    "Judged that naming the CT role would end the session with young people present.",
+    "Attended in a supporting role and was not introduced.",
+]
+PROMISES = [
+    "Send the group the hate crime reporting leaflet",
+    "Arrange a follow-up session with the youth workers",
+    "Report back on the stop and search figures for the area",
+    "Put the committee in touch with the local authority safety team",
+    "Explain in writing how Prevent referrals are handled",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo data: areas of every risk level, units, about 30 community groups, "
+        "officer, liaison and admin accounts, and about a year of meetings with "
+        "disclosures, follow-ups and reviews. Running it again creates nothing twice. "
+        "Refuses to run with DEBUG off unless --allow-production is given, because the "
+        "demo accounts have published passwords."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already holds any meeting.",
+        )
+        parser.add_argument(
+            "--meetings", type=int, default=420, help="How many meetings to create (default 420)."
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off (never on a real deployment).",
+        )
+
+    def handle(self, *args, if_empty, meetings, seed, allow_production, **options):
+        if not (settings.DEBUG or allow_production):
+            raise CommandError(
+                "seed_demo creates accounts with published passwords: it runs only with "
+                "DEBUG=true, or with --allow-production on a throwaway database."
+            )
+        if meetings < 0:
+            raise CommandError("--meetings must be zero or more.")
+        if if_empty and Meeting.objects.exists():
+            self.stdout.write("The database already has meetings: demo data left as it is.")
+            self.print_accounts()
+            return
+        with transaction.atomic():
+            builder = DemoBuilder(random.Random(seed), timezone.localdate())
+            builder.reference_data()
+            if Meeting.objects.filter(author__in=builder.officers).exists():
+                self.stdout.write("Demo meetings already exist: none added.")
+            else:
+                builder.meetings(meetings)
+                self.stdout.write(f"Created {meetings} demo meetings.")
+        self.print_accounts()
+
+    def print_accounts(self):
+        self.stdout.write(self.style.SUCCESS("Demo accounts (username / password):"))
+        for username, password, role, *_ in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role.label:<8} {username} / {password}")
+        self.stdout.write(
+            f"  Colleagues: officer2 … officer{len(OFFICER_NAMES) + 1} and liaison2 … "
+            f"liaison{len(LIAISON_NAMES) + 1}, each with the password {OTHER_PASSWORD}"
+        )
+
+
+class DemoBuilder:
+    def __init__(self, rng: random.Random, today):
+        self.rng = rng
+        self.today = today
+        self.officers: list[User] = []
+        self.units: dict[str, Unit] = {}
+        self.officers_by_unit: dict[int, list[User]] = {}
+        self.groups_by_area: dict[int, list[CommunityGroup]] = {}
+        self.hashes: dict[str, str] = {}
+
+    def user(self, username, password, role, first, last, **extra) -> User:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, **extra}
+        )
+        if created:
+            # Hashing is slow on purpose; the many extra accounts share one hash.
+            if password not in self.hashes:
+                self.hashes[password] = make_password(password)
+            user.password = self.hashes[password]
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    def reference_data(self) -> None:
+        areas = {}
+        for name, code, risk in AREAS:
+            areas[code], _ = Area.objects.get_or_create(
+                code=code, defaults={"name": name, "risk_level": risk}
+            )
+        for name, code in UNITS:
+            self.units[code], _ = Unit.objects.get_or_create(
+                name=name, defaults={"area": areas[code]}
+            )
+        liaisons = [self.user(*DEMO_ACCOUNTS[1][:5])] + [
+            self.user(f"liaison{i + 2}", OTHER_PASSWORD, Role.LIAISON, first, last)
+            for i, (first, last) in enumerate(LIAISON_NAMES)
+        ]
+        admin = self.user(*DEMO_ACCOUNTS[2][:5], is_staff=True, is_superuser=True)
+        assert admin.is_superuser
+        officer_rows = [("officer", "officer-demo-pass", "Sam", "Okafor")] + [
+            (f"officer{i + 2}", OTHER_PASSWORD, first, last)
+            for i, (first, last) in enumerate(OFFICER_NAMES)
+        ]
+        unit_codes = [code for _, code in UNITS]
+        for i, (username, password, first, last) in enumerate(officer_rows):
+            officer = self.user(username, password, Role.OFFICER, first, last)
+            unit = self.units[unit_codes[i % len(unit_codes)]]
+            OfficerProfile.objects.get_or_create(
+                user=officer,
+                defaults={
+                    "unit": unit,
+                    "collar_number": f"CT{1001 + i}",
+                    "role_title": "CT engagement officer" if i % 3 else "Neighbourhood officer",
+                },
+            )
+            self.officers.append(officer)
+        for officer in self.officers:
+            self.officers_by_unit.setdefault(officer.officer_profile.unit_id, []).append(officer)
+        index = 0
+        for code, rows in GROUP_NAMES.items():
+            for name, kind in rows:
+                group, created = CommunityGroup.objects.get_or_create(
+                    name=name,
+                    defaults={
+                        "kind": kind,
+                        "area": areas[code],
+                        "contact_cadence_days": self.rng.choice([30, 60, 90, 90, 120]),
+                    },
+                )
+                if created:
+                    # The demo liaison speaks for the first groups of the high-risk areas.
+                    group.liaisons.add(liaisons[0] if index % 4 == 0 else liaisons[index % 9])
+                    if name == "Riverside Somali Community Association":
+                        group.declined_engagement_from = self.today - timedelta(days=60)
+                        group.save()
+                index += 1
+                self.groups_by_area.setdefault(group.area_id, []).append(group)
+
+    def meetings(self, count: int) -> None:
+        for _ in range(count):
+            self.meeting()
+
+    def when(self, day, *, latest_days_after: int) -> datetime:
+        moment = datetime.combine(day, time(9)) + timedelta(
+            days=self.rng.randint(0, latest_days_after), hours=self.rng.randint(0, 10)
+        )
+        return min(timezone.make_aware(moment), timezone.now())
+
+    def meeting(self) -> None:
+        rng = self.rng
+        unit = rng.choice(list(self.units.values()))
+        officers = self.officers_by_unit[unit.pk]
+        day = self.today - timedelta(days=rng.randint(0, 364))
+        groups = self.groups_by_area.get(unit.area_id) or []
+        area = unit.area
+        if not groups:
+            return
+        chosen = rng.sample(groups, k=min(len(groups), rng.choice([1, 1, 1, 2])))
+        attendees = rng.randint(3, 40)
+        under_25 = rng.randint(0, attendees) if rng.random() < 0.4 else 0
+        under_18 = rng.randint(0, under_25) if under_25 and rng.random() < 0.5 else 0
+        passed_on = rng.random() < 0.12
+        age = (self.today - day).days
+        status = self.status_for(age)
+        author = rng.choice(officers)
+        created = self.when(day, latest_days_after=2)
+        first_submitted = None
+        if status != Meeting.Status.DRAFT:
+            first_submitted = self.when(day, latest_days_after=6)
+        concerns = {topic: rng.random() < 0.15 for topic in Meeting.ConcernTopic.values}
+        if area.risk_level == Area.RiskLevel.HIGH and rng.random() < 0.3:
+            concerns["concern_surveillance"] = True
+        meeting = Meeting.objects.create(
+            date=day,
+            start_time=time(rng.choice([10, 13, 17, 18, 19]), rng.choice([0, 30])),
+            duration_minutes=rng.choice([45, 60, 60, 90, 120]),
+            venue_kind=rng.choice(Meeting.VenueKind.values),
+            area=area,
+            unit=unit,
+            initiated_by=rng.choice(Meeting.InitiatedBy.values),
+            focus=Meeting.Focus.COMMUNITY_FOCUSED if rng.random() < 0.7 else Meeting.Focus.TARGETED,
+            purpose=rng.choice(PURPOSES),
+            topics=rng.choice(TOPICS),
+            attendee_count=attendees,
+            under_25_count=under_25,
+            under_18_count=under_18,
+            responsible_adult_present=(rng.random() < 0.9) if under_18 else None,
+            information_shared="Explained the team's role, how to report concerns and how "
+            "information from meetings like this one is handled.",
+            concerns_raised="Worries about being watched and about young people being "
+            "referred without their families knowing."
+            if concerns["concern_surveillance"]
+            else "",
+            **concerns,
+            passed_on=passed_on,
+            passed_on_kind=rng.choice(Meeting.PassedOnKind.values) if passed_on else "",
+            passed_on_reason="A safeguarding concern about a vulnerable adult."
+            if passed_on
+            else "",
+            community_told_passed_on=(rng.random() < 0.6) if passed_on else None,
+            summary="A constructive meeting. The group asked for clearer information on how "
+            "to report hate incidents and for regular updates.",
+            internal_notes="Relationship improving; keep the same officers where possible.",
+            status=Meeting.Status.DRAFT
+            if status == Meeting.Status.DRAFT
+            else Meeting.Status.SUBMITTED,
+            author=author,
+            created_at=created,
+            updated_at=first_submitted or created,
+            first_submitted_at=first_submitted,
+        )
+        meeting.groups.set(chosen)
+        attending = [
+            author,
+            *rng.sample([o for o in officers if o != author], k=rng.choice([0, 0, 1])),
+        ]
+        disclosures = [
+            Disclosure.objects.create(meeting=meeting, officer=officer, **self.disclosure())
+            for officer in attending
+        ]
+        events = [
+            AuditEvent(actor=author, action=AuditEvent.Action.CREATE, at=created,
+                       record_kind="meeting", record_id=str(meeting.uuid), meeting=meeting)
+        ]  # fmt: skip
+        if first_submitted:
+            events.append(
+                AuditEvent(actor=author, action=AuditEvent.Action.SUBMIT, at=first_submitted,
+                           record_kind="meeting", record_id=str(meeting.uuid), meeting=meeting)
+            )  # fmt: skip
+        if rng.random() < 0.5:
+            self.follow_ups(meeting, chosen, attending, first_submitted)
+        if status in (Meeting.Status.REVIEWED, Meeting.Status.DISPUTED):
+            events.append(self.review(meeting, chosen, disclosures, first_submitted))
+        if status == Meeting.Status.WITHDRAWN:
+            meeting.status = Meeting.Status.WITHDRAWN
+            meeting.withdrawn_at = self.when(day, latest_days_after=10)
+            meeting.withdrawal_reason = "Logged twice by mistake."
+            meeting.save()
+            events.append(
+                AuditEvent(actor=author, action=AuditEvent.Action.WITHDRAW, at=meeting.withdrawn_at,
+                           record_kind="meeting", record_id=str(meeting.uuid), meeting=meeting,
+                           reason=meeting.withdrawal_reason)
+            )  # fmt: skip
+        AuditEvent.objects.bulk_create(events)
+
+    def status_for(self, age_days: int) -> str:
+        roll = self.rng.random()
+        if age_days <= 21 and roll < 0.25:
+            return Meeting.Status.DRAFT
+        if age_days <= 10 or roll < 0.30:
+            return Meeting.Status.SUBMITTED
+        if roll > 0.98:
+            return Meeting.Status.WITHDRAWN
+        return Meeting.Status.REVIEWED
+
+    def disclosure(self) -> dict:
+        roll = self.rng.random()
+        level = (
+            Disclosure.Level.FULL
+            if roll < 0.65
+            else Disclosure.Level.PARTIAL
+            if roll < 0.9
+            else Disclosure.Level.NONE
+        )
+        return {
+            "level": level,
+            "method": self.rng.choice(Disclosure.Method.values),
+            "timing": self.rng.choice(
+                [Disclosure.Timing.START, Disclosure.Timing.START, Disclosure.Timing.DURING]
+            ),
+            "reason": "" if level == Disclosure.Level.FULL else self.rng.choice(NOT_FULL_REASONS),
+        }
+
+    def follow_ups(self, meeting, groups, attending, first_submitted) -> None:
+        rng = self.rng
+        for _ in range(rng.choice([1, 1, 2])):
+            due = meeting.date + timedelta(days=rng.randint(7, 60))
+            action = FollowUpAction(
+                meeting=meeting,
+                description=rng.choice(PROMISES),
+                owner=rng.choice(attending),
+                owed_to=rng.choice(groups),
+                due_date=due,
+                created_at=first_submitted or meeting.created_at,
+            )
+            roll = rng.random()
+            if due < self.today and roll < 0.7:
+                action.status = FollowUpAction.Status.DONE
+                action.completed_on = min(due + timedelta(days=rng.randint(-10, 8)), self.today)
+                action.completed_on = max(action.completed_on, meeting.date)
+                action.outcome = "Done and shared with the group."
+                if rng.random() < 0.6:
+                    action.reported_back_on = min(
+                        action.completed_on + timedelta(days=rng.randint(0, 14)), self.today
+                    )
+            elif due < self.today and roll < 0.8:
+                action.status = FollowUpAction.Status.CANCELLED
+                action.cancellation_reason = "The group asked us not to go ahead."
+            action.save()
+
+    def review(self, meeting, groups, disclosures, first_submitted) -> AuditEvent:
+        rng = self.rng
+        liaisons = [liaison for group in groups for liaison in group.liaisons.all()]
+        liaison = rng.choice(liaisons) if liaisons else User.objects.get(username="liaison")
+        reviewed_at = min(first_submitted + timedelta(days=rng.randint(1, 25)), timezone.now())
+        accuracy = rng.choices(Review.Accuracy.values, weights=[80, 15, 5], k=1)[0]
+        review = Review.objects.create(
+            meeting=meeting,
+            liaison=liaison,
+            meeting_version=meeting.version,
+            accuracy=accuracy,
+            trust_effect=rng.choices(Review.TrustEffect.values, weights=[45, 45, 10], k=1)[0],
+            comments="Matches our notes of the meeting." if accuracy == "accurate" else
+            "Some points are not how we remember them.",
+            created_at=reviewed_at,
+        )  # fmt: skip
+        disputed = accuracy == Review.Accuracy.INACCURATE
+        for disclosure in disclosures:
+            answer = self.confirmation(disclosure.level)
+            DisclosureConfirmation.objects.create(
+                review=review, disclosure=disclosure, answer=answer
+            )
+            if disclosure.level == Disclosure.Level.FULL and answer != "yes":
+                disputed = True
+        meeting.status = Meeting.Status.DISPUTED if disputed else Meeting.Status.REVIEWED
+        meeting.save(update_fields=["status"])
+        return AuditEvent(
+            actor=liaison, action=AuditEvent.Action.REVIEW, at=reviewed_at, record_kind="meeting",
+            record_id=str(meeting.uuid), meeting=meeting,
+            changes={"status": ["Submitted", meeting.get_status_display()]},
+        )  # fmt: skip
+
+    def confirmation(self, level: str) -> str:
+        weights = {
+            Disclosure.Level.FULL: [85, 7, 3, 5],
+            Disclosure.Level.PARTIAL: [15, 60, 15, 10],
+            Disclosure.Level.NONE: [5, 10, 70, 15],
+        }[level]
+        return self.rng.choices(DisclosureConfirmation.Answer.values, weights=weights, k=1)[0]

@@ -1,0 +1,166 @@
+"""Reads of meetings and follow-ups, starting with who may see what.
+
+Every view and export reaches a meeting through `meetings_visible_to`, so the rule lives
+here once: officers see their unit's meetings (and any they attended), liaisons the
+submitted meetings of their groups, admins everything.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from engagement.accounts.models import OfficerProfile, Role, User
+from engagement.community.models import CommunityGroup
+from engagement.meetings.models import Disclosure, FollowUpAction, Meeting
+
+
+def _role(user) -> Role | None:
+    return user.role if user.is_authenticated else None
+
+
+def _unit_of(user) -> Subquery:
+    return Subquery(OfficerProfile.objects.filter(user=user).values("unit_id")[:1])
+
+
+def _involves_groups_of(liaison) -> Exists:
+    return Exists(
+        Meeting.groups.through.objects.filter(
+            meeting_id=OuterRef("pk"), communitygroup__liaisons=liaison
+        )
+    )
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.all()
+    role = _role(user)
+    if role == Role.ADMIN:
+        return meetings
+    if role == Role.OFFICER:
+        attended = Exists(Disclosure.objects.filter(meeting_id=OuterRef("pk"), officer=user))
+        return meetings.filter(Q(unit_id=_unit_of(user)) | attended)
+    if role == Role.LIAISON:
+        return meetings.filter(status__in=Meeting.IN_SCOPE_STATUSES).filter(
+            _involves_groups_of(user)
+        )
+    return meetings.none()
+
+
+def meetings_editable_by(user) -> QuerySet[Meeting]:
+    """Officers correct their unit's meetings until a liaison has reviewed them."""
+    if _role(user) != Role.OFFICER:
+        return Meeting.objects.none()
+    return meetings_visible_to(user).filter(status__in=Meeting.EDITABLE_STATUSES)
+
+
+def can_withdraw(user, meeting: Meeting) -> bool:
+    if meeting.status == Meeting.Status.WITHDRAWN:
+        return False
+    return _role(user) == Role.ADMIN or meeting.author_id == user.pk
+
+
+def can_see_internal_notes(user) -> bool:
+    return _role(user) in (Role.OFFICER, Role.ADMIN)
+
+
+def follow_ups_visible_to(user) -> QuerySet[FollowUpAction]:
+    actions = FollowUpAction.objects.all()
+    role = _role(user)
+    if role == Role.ADMIN:
+        return actions
+    if role == Role.OFFICER:
+        return actions.filter(meeting__in=meetings_visible_to(user))
+    if role == Role.LIAISON:
+        return actions.filter(owed_to__liaisons=user, meeting__status__in=Meeting.IN_SCOPE_STATUSES)
+    return actions.none()
+
+
+def groups_visible_to(user) -> QuerySet[CommunityGroup]:
+    groups = CommunityGroup.objects.all()
+    role = _role(user)
+    if role in (Role.ADMIN, Role.OFFICER):
+        return groups
+    if role == Role.LIAISON:
+        return groups.filter(liaisons=user)
+    return groups.none()
+
+
+def officers() -> QuerySet[User]:
+    """Accounts that can attend a meeting and own follow-ups."""
+    return (
+        User.objects.filter(
+            is_active=True, groups__name=Role.OFFICER, officer_profile__isnull=False
+        )
+        .select_related("officer_profile")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def meeting_list(user) -> QuerySet[Meeting]:
+    """Visible meetings with what a list row shows, in a fixed number of queries."""
+    return (
+        meetings_visible_to(user)
+        .select_related("area", "unit", "author")
+        .prefetch_related(Prefetch("groups", queryset=CommunityGroup.objects.order_by("name")))
+    )
+
+
+def meeting_for_detail(user, uuid) -> Meeting | None:
+    meeting = (
+        meetings_visible_to(user)
+        .select_related("area", "unit", "author")
+        .prefetch_related(
+            Prefetch("groups", queryset=CommunityGroup.objects.order_by("name")),
+            Prefetch(
+                "disclosures",
+                queryset=Disclosure.objects.select_related("officer__officer_profile"),
+            ),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUpAction.objects.select_related("owner", "owed_to"),
+            ),
+        )
+        .filter(uuid=uuid)
+        .first()
+    )
+    return meeting
+
+
+def drafts_of(user) -> QuerySet[Meeting]:
+    return (
+        meetings_visible_to(user)
+        .filter(author=user, status=Meeting.Status.DRAFT)
+        .select_related("area")
+        .prefetch_related("groups")
+        .order_by("-updated_at")
+    )
+
+
+def disputes_for(user) -> QuerySet[Meeting]:
+    """Disputed meetings an officer wrote or attended: theirs to answer."""
+    attended = Exists(Disclosure.objects.filter(meeting_id=OuterRef("pk"), officer=user))
+    return (
+        meetings_visible_to(user)
+        .filter(status=Meeting.Status.DISPUTED)
+        .filter(Q(author=user) | attended)
+        .select_related("area")
+        .prefetch_related("groups")
+        .order_by("date")
+    )
+
+
+def open_follow_ups_of(user) -> QuerySet[FollowUpAction]:
+    return (
+        follow_ups_visible_to(user)
+        .filter(owner=user, status=FollowUpAction.Status.OPEN)
+        .exclude(meeting__status=Meeting.Status.WITHDRAWN)
+        .select_related("meeting", "owed_to")
+        .order_by("due_date")
+    )
+
+
+def awaiting_review_for(liaison) -> QuerySet[Meeting]:
+    return (
+        meetings_visible_to(liaison)
+        .filter(status=Meeting.Status.SUBMITTED)
+        .select_related("area")
+        .prefetch_related("groups")
+        .order_by("first_submitted_at")
+    )

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from engagement.accounts.decorators import role_required
+from engagement.accounts.models import Role
+from engagement.audit.queries import meeting_history
+from engagement.meetings import queries, services
+from engagement.meetings.filters import MeetingFilter
+from engagement.meetings.forms import MeetingFormBundle, WithdrawForm
+from engagement.meetings.models import Meeting
+
+
+def _get_visible_meeting(request, uuid) -> Meeting:
+    meeting = queries.meetings_visible_to(request.user).filter(uuid=uuid).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+@login_required
+def meeting_list(request):
+    filterset = MeetingFilter(
+        request.GET or None,
+        queryset=queries.meeting_list(request.user),
+        groups=queries.groups_visible_to(request.user),
+    )
+    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def meeting_detail(request, uuid):
+    meeting = queries.meeting_for_detail(request.user, uuid)
+    if meeting is None:
+        raise Http404("No such meeting")
+    services.meeting_record_view(meeting=meeting, by=request.user)
+    user = request.user
+    show_internal = queries.can_see_internal_notes(user)
+    history = meeting_history(
+        meeting=meeting, police_only_fields=None if show_internal else Meeting.POLICE_ONLY_FIELDS
+    )
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "history": history,
+            "today": timezone.localdate(),
+            "show_internal": show_internal,
+            "can_edit": queries.meetings_editable_by(user).filter(pk=meeting.pk).exists(),
+            "can_withdraw": queries.can_withdraw(user, meeting),
+        },
+    )
+
+
+def _render_form(request, bundle: MeetingFormBundle, status=200):
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"bundle": bundle, "meeting": bundle.meeting, "errors": bundle.error_summary()},
+        status=status,
+    )
+
+
+@role_required(Role.OFFICER)
+def meeting_create(request):
+    if request.method != "POST":
+        return _render_form(request, MeetingFormBundle(user=request.user))
+    bundle = MeetingFormBundle(request.POST, user=request.user)
+    if bundle.is_valid():
+        submit = "submit" in request.POST
+        try:
+            meeting = services.meeting_create(by=request.user, parts=bundle.parts(), submit=submit)
+        except ValidationError as error:
+            for message in error.messages:
+                bundle.add_error(message)
+        else:
+            messages.success(request, "Meeting submitted for review." if submit else "Draft saved.")
+            return redirect(meeting)
+    return _render_form(request, bundle, status=400)
+
+
+@role_required(Role.OFFICER)
+def meeting_edit(request, uuid):
+    meeting = _get_visible_meeting(request, uuid)
+    if not queries.meetings_editable_by(request.user).filter(pk=meeting.pk).exists():
+        messages.info(request, services.NOT_EDITABLE_ERROR)
+        return redirect(meeting)
+    if request.method != "POST":
+        return _render_form(request, MeetingFormBundle(meeting=meeting, user=request.user))
+    bundle = MeetingFormBundle(request.POST, meeting=meeting, user=request.user)
+    if bundle.is_valid():
+        submit = "submit" in request.POST
+        try:
+            meeting = services.meeting_update(
+                meeting=meeting,
+                by=request.user,
+                parts=bundle.parts(),
+                expected_version=bundle.expected_version,
+                submit=submit,
+            )
+        except (services.StaleEdit, ValidationError) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                bundle.add_error(message)
+        else:
+            messages.success(request, _saved_message(meeting, submit))
+            return redirect(meeting)
+    return _render_form(request, bundle, status=400)
+
+
+def _saved_message(meeting: Meeting, submit: bool) -> str:
+    if submit and meeting.status == Meeting.Status.SUBMITTED:
+        return "Meeting submitted for review."
+    return "Changes saved."
+
+
+@login_required
+def meeting_withdraw(request, uuid):
+    meeting = _get_visible_meeting(request, uuid)
+    if not queries.can_withdraw(request.user, meeting):
+        raise Http404("No such meeting")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_withdraw(
+            meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Meeting withdrawn. It keeps its history.")
+        return redirect(meeting)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "meetings/meeting_withdraw.html", {"meeting": meeting, "form": form}, status=status
+    )

@@ -304,6 +304,10 @@ class FollowUpForm(forms.ModelForm):
 
 
 class BaseDisclosureFormSet(forms.BaseInlineFormSet):
+    def validate_unique(self):
+        # clean() reports a repeated officer next to the field, in our own words.
+        pass
+
     def clean(self):
         super().clean()
         seen = set()

@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -15,7 +15,7 @@ class SignInForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("username", field_width=Size.TWO_THIRDS),
-            Field.text("password", field_width=Size.TWO_THIRDS),
+            Field.text("username", field_width=Fluid.TWO_THIRDS),
+            Field.text("password", field_width=Fluid.TWO_THIRDS),
             Button("submit", "Sign in"),
         )

@@ -26,7 +26,7 @@ def _get_visible_meeting(request, uuid) -> Meeting:
 @login_required
 def meeting_list(request):
     filterset = MeetingFilter(
-        request.GET or None,
+        request.GET,
         queryset=queries.meeting_list(request.user),
         groups=queries.groups_visible_to(request.user),
     )

@@ -105,11 +105,17 @@ def test_future_date_is_rejected_and_the_rest_kept(signed_in_officer, officer, a
     assert_rejected(
         response,
         FUTURE_DATE_ERROR,
-        kept=[tomorrow.isoformat(), "Reassurance after the bridge incident", "Keep the same officers."],
+        kept=[
+            tomorrow.isoformat(),
+            "Reassurance after the bridge incident",
+            "Keep the same officers.",
+        ],
     )
 
 
-def test_reason_required_when_disclosure_partial(signed_in_officer, officer, colleague, area, group):
+def test_reason_required_when_disclosure_partial(
+    signed_in_officer, officer, colleague, area, group
+):
     data = meeting_data(area=area, groups=[group], officers=[officer, (colleague, "partial", "")])
     response = signed_in_officer.post(CREATE_URL, data)
     assert_rejected(response, DISCLOSURE_REASON_ERROR)

@@ -1,0 +1,156 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from engagement.meetings.models import Meeting
+from tests.factories import CommunityGroupFactory, MeetingFactory
+
+LIST_URL = reverse("meetings:meeting-list")
+
+
+@pytest.fixture
+def signed_in(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def make_meetings(count, *, officer, unit, area, group, **fields):
+    return [
+        MeetingFactory(
+            author=officer, unit=unit, area=area, groups=[group], officers=[officer], **fields
+        )
+        for _ in range(count)
+    ]
+
+
+def test_it_works(signed_in, meeting):
+    response = signed_in.get(LIST_URL)
+    assert response.status_code == 200
+    assert meeting.purpose in response.content.decode()
+
+
+def test_it_requires_sign_in(client, db):
+    response = client.get(LIST_URL)
+    assert response.status_code == 302
+
+
+def test_search_finds_words_in_purpose_topics_and_summary(signed_in, officer, unit, area, group):
+    bridge = MeetingFactory(
+        author=officer, unit=unit, area=area, groups=[group], purpose="After the bridge incident"
+    )
+    festival = MeetingFactory(
+        author=officer, unit=unit, area=area, groups=[group], topics="festival safety"
+    )
+    html = signed_in.get(LIST_URL, {"q": "BRIDGE"}).content.decode()
+    assert bridge.purpose in html and festival.purpose not in html
+    html = signed_in.get(LIST_URL, {"q": "festival"}).content.decode()
+    assert festival.purpose in html and bridge.purpose not in html
+
+
+def test_search_does_not_look_in_internal_notes(signed_in, meeting):
+    html = signed_in.get(LIST_URL, {"q": "Secret"}).content.decode()
+    assert "No meetings match" in html
+
+
+def test_filters_by_date_status_focus_and_group(
+    signed_in, officer, unit, area, group, second_group
+):
+    today = timezone.localdate()
+    old = MeetingFactory(
+        author=officer,
+        unit=unit,
+        area=area,
+        groups=[group],
+        date=today - datetime.timedelta(days=200),
+    )
+    targeted = MeetingFactory(
+        author=officer, unit=unit, area=area, groups=[second_group], focus=Meeting.Focus.TARGETED
+    )
+    draft = MeetingFactory(
+        author=officer, unit=unit, area=area, groups=[group], status=Meeting.Status.DRAFT
+    )
+
+    def purposes(**params):
+        html = signed_in.get(LIST_URL, params).content.decode()
+        return {m.purpose for m in (old, targeted, draft) if m.purpose in html}
+
+    since = (today - datetime.timedelta(days=30)).isoformat()
+    assert purposes(date_from=since) == {targeted.purpose, draft.purpose}
+    assert purposes(date_to=since) == {old.purpose}
+    assert purposes(focus="targeted") == {targeted.purpose}
+    assert purposes(status="draft") == {draft.purpose}
+    assert purposes(group=second_group.pk) == {targeted.purpose}
+    assert purposes(area=area.pk) == {old.purpose, targeted.purpose, draft.purpose}
+
+
+def test_withdrawn_meetings_drop_out_unless_asked_for(signed_in, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.WITHDRAWN, withdrawal_reason="Duplicate"
+    )
+    assert meeting.purpose not in signed_in.get(LIST_URL).content.decode()
+    assert meeting.purpose in signed_in.get(LIST_URL, {"status": "withdrawn"}).content.decode()
+
+
+def test_sort_oldest_first(signed_in, officer, unit, area, group):
+    today = timezone.localdate()
+    newer = MeetingFactory(author=officer, unit=unit, area=area, groups=[group], date=today)
+    older = MeetingFactory(
+        author=officer,
+        unit=unit,
+        area=area,
+        groups=[group],
+        date=today - datetime.timedelta(days=9),
+    )
+    html = signed_in.get(LIST_URL, {"sort": "date"}).content.decode()
+    assert html.index(older.purpose) < html.index(newer.purpose)
+    html = signed_in.get(LIST_URL).content.decode()
+    assert html.index(newer.purpose) < html.index(older.purpose)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "not-a-date"},
+        {"area": "abc"},
+        {"group": "99999999"},
+        {"status": "deleted"},
+        {"sort": "password"},
+        {"page": "-4"},
+        {"page": "lots"},
+        {"q": "' OR 1=1 --" * 50},
+        {"q": "\u202e\u200b<script>alert(1)</script>"},
+    ],
+)
+def test_bad_filter_values_never_500(signed_in, meeting, params):
+    response = signed_in.get(LIST_URL, params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_liaison_cannot_filter_by_a_group_they_do_not_speak_for(client, liaison, other_group):
+    client.force_login(liaison)
+    html = client.get(LIST_URL, {"group": other_group.pk}).content.decode()
+    assert "Select a valid choice" in html
+    assert other_group.name not in html
+
+
+def test_pagination_splits_the_list(signed_in, officer, unit, area, group, settings):
+    settings.PAGE_SIZE = 5
+    make_meetings(12, officer=officer, unit=unit, area=area, group=group)
+    html = signed_in.get(LIST_URL).content.decode()
+    assert "12 meetings" in html
+    assert "Page 1 of 3" in html
+    assert "Page 3 of 3" in signed_in.get(LIST_URL, {"page": 3}).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_query_count_does_not_grow_with_rows(
+    signed_in, officer, unit, area, group, rows, django_assert_max_num_queries
+):
+    make_meetings(rows, officer=officer, unit=unit, area=area, group=group)
+    CommunityGroupFactory.create_batch(3, area=area)
+    with django_assert_max_num_queries(11):
+        response = signed_in.get(LIST_URL)
+    assert response.status_code == 200

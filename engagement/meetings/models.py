@@ -346,16 +346,18 @@ class FollowUpAction(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_ups",
         verbose_name="Owner",
-        help_text="The officer who will do it.",
+        help_text="The officer who will do it. " + SEEN_BY_LIAISONS,
     )
     owed_to = models.ForeignKey(
         "community.CommunityGroup",
         on_delete=models.PROTECT,
         related_name="follow_ups",
         verbose_name="Owed to",
-        help_text="One of the meeting's groups.",
+        help_text="One of the meeting's groups. " + SEEN_BY_LIAISONS,
     )
-    due_date = models.DateField("Due date", help_text="On or after the date of the meeting.")
+    due_date = models.DateField(
+        "Due date", help_text="On or after the date of the meeting. " + SEEN_BY_LIAISONS
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     completed_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True, help_text=SEEN_BY_LIAISONS)

@@ -16,6 +16,7 @@ from engagement.meetings.models import (
     Meeting,
 )
 from engagement.meetings.services import (
+    MEETING_FIELDS,
     NO_GROUP_ERROR,
     NO_OFFICER_ERROR,
     SAME_OFFICER_ERROR,
@@ -51,6 +52,15 @@ def radios_without_blank(form: forms.Form, *names: str) -> None:
         field.error_messages["required"] = f"Choose: {str(field.label).lower()}"
 
 
+def inner_form_helper(*fields) -> FormHelper:
+    """Crispy renders the fields; the page template owns the <form> and its CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
 def number_input(**attrs) -> forms.NumberInput:
     # crispy-forms-gds leaves number inputs unstyled; GOV.UK wants a text input with
     # a numeric keypad on phones.
@@ -76,29 +86,10 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
+        # The same fields the service accepts, less the topic flags (one checkbox group).
         fields = [
-            "date",
-            "start_time",
-            "duration_minutes",
-            "venue_kind",
-            "area",
             "groups",
-            "initiated_by",
-            "focus",
-            "purpose",
-            "topics",
-            "attendee_count",
-            "under_25_count",
-            "under_18_count",
-            "responsible_adult_present",
-            "information_shared",
-            "concerns_raised",
-            "passed_on",
-            "passed_on_kind",
-            "passed_on_reason",
-            "community_told_passed_on",
-            "summary",
-            "internal_notes",
+            *(name for name in MEETING_FIELDS if name not in Meeting.ConcernTopic.values),
         ]
         widgets = {
             "date": forms.DateInput(
@@ -155,10 +146,7 @@ class MeetingForm(forms.ModelForm):
                 str(pk) for pk in self.instance.groups.values_list("pk", flat=True)
             ]
             self.initial["version"] = self.instance.version
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = inner_form_helper(
             Fieldset(
                 Field.text("date"),
                 Field.text("start_time"),
@@ -251,10 +239,7 @@ class DisclosureForm(forms.ModelForm):
         officer.label = "Officer"
         officer.help_text = SEEN_BY_LIAISONS
         radios_without_blank(self, "level", "method", "timing")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = inner_form_helper(
             Field.select("officer"),
             Field.radios("level", small=True),
             Field.radios("method", small=True),
@@ -292,10 +277,7 @@ class FollowUpForm(forms.ModelForm):
         )
         self.fields["owed_to"].empty_label = "Choose a group"
         self.fields["description"].help_text = "No names of individuals. " + SEEN_BY_LIAISONS
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = inner_form_helper(
             Field.text("description"),
             Field.select("owner"),
             Field.select("owed_to"),
@@ -467,7 +449,4 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.textarea("reason", rows=3))
+        self.helper = inner_form_helper(Field.textarea("reason", rows=3))

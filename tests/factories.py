@@ -48,7 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
         if extracted and create:
-            user.groups.add(Group.objects.get(name=extracted))
+            user.groups.add(Group.objects.get_or_create(name=extracted)[0])
 
 
 class OfficerProfileFactory(factory.django.DjangoModelFactory):

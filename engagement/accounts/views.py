@@ -19,6 +19,15 @@ sign_in = SignInView.as_view()
 sign_out = require_POST(auth_views.LogoutView.as_view())
 
 
+HOME_LIST_LIMIT = 10
+
+
+def first_few(queryset, limit: int = HOME_LIST_LIMIT) -> dict:
+    """The first `limit` rows and whether there are more, in one query."""
+    rows = list(queryset[: limit + 1])
+    return {"rows": rows[:limit], "more": len(rows) > limit}
+
+
 @login_required
 def home(request):
     """ "My work": what this person should do next, by role."""
@@ -26,10 +35,10 @@ def home(request):
     context = {"today": timezone.localdate()}
     if user.role == Role.OFFICER:
         context |= {
-            "drafts": queries.drafts_of(user),
-            "disputes": queries.disputes_for(user),
-            "follow_ups": queries.open_follow_ups_of(user),
+            "drafts": first_few(queries.drafts_of(user)),
+            "disputes": first_few(queries.disputes_for(user)),
+            "follow_ups": first_few(queries.open_follow_ups_of(user)),
         }
     elif user.role == Role.LIAISON:
-        context |= {"awaiting_review": queries.awaiting_review_for(user)}
+        context |= {"awaiting_review": first_few(queries.awaiting_review_for(user))}
     return render(request, "accounts/home.html", context)

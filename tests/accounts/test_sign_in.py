@@ -88,3 +88,12 @@ def test_home_query_count_is_bounded(
     client.force_login(officer)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_home_shows_the_first_ten_drafts_and_links_to_the_rest(client, officer, unit, area, group):
+    for _ in range(12):
+        MeetingFactory(author=officer, unit=unit, area=area, groups=[group], status="draft")
+    client.force_login(officer)
+    html = client.get(reverse("home")).content.decode()
+    assert html.count("Community meeting number") == 10
+    assert "All drafts" in html

@@ -211,7 +211,7 @@ class DemoBuilder:
                 self.hashes[password] = make_password(password)
             user.password = self.hashes[password]
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         return user
 
     def reference_data(self) -> None:

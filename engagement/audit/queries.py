@@ -30,7 +30,11 @@ class HistoryEntry:
 def field_label(name: str) -> str:
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
-    return name.removeprefix("concern_").replace("_", " ").capitalize()
+    if name.startswith("follow-up "):
+        # Keyed by the action's id so two alike actions never share an entry.
+        return "Follow-up"
+    text = name.removeprefix("concern_").replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def meeting_history(*, meeting, police_only_fields: frozenset[str] | None) -> list[HistoryEntry]:

@@ -113,6 +113,7 @@ def test_officer_logs_corrects_submits_and_finds_a_meeting(
     page.get_by_role("link", name="Edit meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit meeting")
     expect(page.get_by_label("Purpose")).to_have_value(PURPOSE)
+    check_page(page, "meeting-edit-form")
     page.get_by_role("button", name="Submit for review").click()
 
     expect(success_banner(page)).to_contain_text("Meeting submitted for review.")

@@ -99,6 +99,8 @@ def meeting_edit(request, uuid):
         messages.info(request, services.NOT_EDITABLE_ERROR)
         return redirect(meeting)
     if request.method != "POST":
+        # The edit form shows the whole record, internal notes included: that is a read.
+        services.meeting_record_view(meeting=meeting, by=request.user)
         return _render_form(request, MeetingFormBundle(meeting=meeting, user=request.user))
     bundle = MeetingFormBundle(request.POST, meeting=meeting, user=request.user)
     if bundle.is_valid():

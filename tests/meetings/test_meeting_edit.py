@@ -99,3 +99,10 @@ def test_admin_can_withdraw(client, admin_user, meeting):
     url = reverse("meetings:meeting-withdraw", args=[meeting.uuid])
     assert client.post(url, {"reason": "Entered in error"}).status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.WITHDRAWN
+
+
+def test_opening_the_edit_form_is_audited_as_a_read(client, officer, meeting):
+    client.force_login(officer)
+    client.get(reverse("meetings:meeting-edit", args=[meeting.uuid]))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+    assert (event.actor, event.meeting) == (officer, meeting)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from engagement.accounts.forms import SignInForm
 from engagement.accounts.models import Role
+from engagement.errors import error_summary
 from engagement.meetings import queries
 
 
@@ -13,6 +14,12 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {
+            "errors": error_summary(context["form"]) if context["form"].is_bound else []
+        }
 
 
 sign_in = SignInView.as_view()

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from engagement.community.models import Area, CommunityGroup
+from engagement.errors import error_summary
 from engagement.meetings import queries
 from engagement.meetings.models import (
     NO_PERSONAL_DETAILS,
@@ -417,26 +418,12 @@ class MeetingFormBundle:
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(link, message) for the GOV.UK error summary, in page order."""
-        entries = [("#meeting-form", error) for error in self.form.non_field_errors()]
-        entries += _field_errors(self.form)
+        entries = error_summary(self.form, non_field_anchor="#meeting-form")
         for formset in (self.disclosures, self.follow_ups):
             entries += [(f"#{formset.prefix}", error) for error in formset.non_form_errors()]
             for form in formset.forms:
-                entries += [(f"#{formset.prefix}", error) for error in form.non_field_errors()]
-                entries += _field_errors(form)
+                entries += error_summary(form, non_field_anchor=f"#{formset.prefix}")
         return entries
-
-
-def _field_errors(form) -> list[tuple[str, str]]:
-    entries = []
-    for field in form:
-        if not field.errors:
-            continue
-        # Radios and checkboxes have no element with the field's own id: point at the first.
-        multiple = isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-        anchor = f"id_{field.html_name}_1" if multiple else field.auto_id
-        entries += [(f"#{anchor}", error) for error in field.errors]
-    return entries
 
 
 class WithdrawForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role
 from engagement.audit.queries import meeting_history
+from engagement.errors import error_summary
 from engagement.meetings import queries, services
 from engagement.meetings.filters import MeetingFilter
 from engagement.meetings.forms import MeetingFormBundle, WithdrawForm
@@ -36,7 +37,12 @@ def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "filter_errors": error_summary(filterset.form, with_labels=True),
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -142,5 +148,8 @@ def meeting_withdraw(request, uuid):
         return redirect(meeting)
     status = 400 if form.is_bound else 200
     return render(
-        request, "meetings/meeting_withdraw.html", {"meeting": meeting, "form": form}, status=status
+        request,
+        "meetings/meeting_withdraw.html",
+        {"meeting": meeting, "form": form, "errors": error_summary(form) if form.is_bound else []},
+        status=status,
     )

@@ -154,3 +154,11 @@ def test_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(11):
         response = signed_in.get(LIST_URL)
     assert response.status_code == 200
+
+
+def test_a_bad_filter_is_named_in_the_error_summary(signed_in, meeting):
+    html = signed_in.get(LIST_URL, {"date_to": "31/31/2026"}).content.decode()
+    assert "There is a problem with the filters" in html
+    assert 'href="#id_date_to">To: Enter a valid date.' in html
+    # The other filters still apply and the list still shows.
+    assert meeting.purpose in html

@@ -23,3 +23,21 @@ def test_sign_in_page_has_language_one_heading_title_and_working_skip_link(page:
     # Focus carries on from the main content: the next Tab is inside the form.
     assert press(page, "Tab")["name"] == "Username"
     assert focused(page)["tag"] == "input"
+
+
+@pytest.mark.e2e
+def test_a_wrong_password_is_explained_and_the_username_kept(
+    page: Page, live_server, check_page, officer
+):
+    page.goto(live_server.url)
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_title("Error: Sign in – Engagement Log")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a correct username and password")
+    expect(page.get_by_label("Username")).to_have_value("officer")
+    check_page(page, "sign-in-with-error")
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Username")).to_be_focused()

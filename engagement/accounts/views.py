@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from engagement.accounts import pending
 from engagement.accounts.forms import SignInForm
 from engagement.accounts.models import Role
 from engagement.errors import error_summary
@@ -15,10 +16,19 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if blob := self.request.POST.get("pending"):
+            pending.hold_for(self.request, form.get_user(), blob)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        form = context["form"]
         return context | {
-            "errors": error_summary(context["form"]) if context["form"].is_bound else []
+            "errors": error_summary(form) if form.is_bound else [],
+            # Kept through a mistyped password too.
+            "pending": self.request.POST.get("pending", ""),
         }
 
 

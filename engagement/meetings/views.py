@@ -9,6 +9,11 @@ from django.utils import timezone
 
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role
+from engagement.accounts.pending import (
+    RESTORED_MESSAGE,
+    keep_post_through_sign_in,
+    take_held_form,
+)
 from engagement.audit.queries import meeting_history
 from engagement.errors import error_summary
 from engagement.meetings import queries, services
@@ -80,9 +85,19 @@ def _render_form(request, bundle: MeetingFormBundle, status=200):
     )
 
 
+def _render_held(request, bundle: MeetingFormBundle):
+    """What was typed before a sign-out, checked but not saved: the officer saves it."""
+    bundle.is_valid()
+    messages.info(request, RESTORED_MESSAGE)
+    return _render_form(request, bundle)
+
+
+@keep_post_through_sign_in
 @role_required(Role.OFFICER)
 def meeting_create(request):
     if request.method != "POST":
+        if held := take_held_form(request):
+            return _render_held(request, MeetingFormBundle(held, user=request.user))
         return _render_form(request, MeetingFormBundle(user=request.user))
     bundle = MeetingFormBundle(request.POST, user=request.user)
     if bundle.is_valid():
@@ -98,6 +113,7 @@ def meeting_create(request):
     return _render_form(request, bundle, status=400)
 
 
+@keep_post_through_sign_in
 @role_required(Role.OFFICER)
 def meeting_edit(request, uuid):
     meeting = _get_visible_meeting(request, uuid)
@@ -107,6 +123,10 @@ def meeting_edit(request, uuid):
     if request.method != "POST":
         # The edit form shows the whole record, internal notes included: that is a read.
         services.meeting_record_view(meeting=meeting, by=request.user)
+        if held := take_held_form(request):
+            return _render_held(
+                request, MeetingFormBundle(held, meeting=meeting, user=request.user)
+            )
         return _render_form(request, MeetingFormBundle(meeting=meeting, user=request.user))
     bundle = MeetingFormBundle(request.POST, meeting=meeting, user=request.user)
     if bundle.is_valid():

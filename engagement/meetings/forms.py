@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from engagement.community.models import Area, CommunityGroup
 from engagement.errors import error_summary
@@ -353,8 +354,31 @@ def follow_up_formset(extra: int):
     )
 
 
+# Buttons that ask for one more blank row (no JavaScript needed), by formset prefix.
+ADD_ROW_BUTTONS = {"add_officer": "disclosures", "add_follow_up": "follow_ups"}
+MAX_ROWS = 20
+
+
+def row_to_add(data) -> str | None:
+    """The formset prefix whose "Add another" button was pressed, if any."""
+    return next((prefix for button, prefix in ADD_ROW_BUTTONS.items() if button in data), None)
+
+
+def with_another_row(data: QueryDict, prefix: str) -> QueryDict:
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(min(max(total, 0) + 1, MAX_ROWS))
+    return data
+
+
 class MeetingFormBundle:
     """The meeting form with its two formsets, validated in order and saved as one."""
+
+    show_errors = True
 
     def __init__(self, data=None, *, meeting: Meeting | None = None, user=None):
         self.meeting = meeting or Meeting()
@@ -372,6 +396,13 @@ class MeetingFormBundle:
                 status=FollowUpAction.Status.OPEN
             ).select_related("owner", "owed_to"),
         )
+
+    def without_errors(self) -> "MeetingFormBundle":
+        """Redisplay what was typed with a new row, not yet judged: nothing was saved."""
+        self.show_errors = False
+        for form in [self.form, *self.disclosures.forms, *self.follow_ups.forms]:
+            form.helper.form_show_errors = False
+        return self
 
     def is_valid(self) -> bool:
         form_ok = self.form.is_valid()
@@ -418,6 +449,8 @@ class MeetingFormBundle:
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(link, message) for the GOV.UK error summary, in page order."""
+        if not self.show_errors:
+            return []
         entries = error_summary(self.form, non_field_anchor="#meeting-form")
         for formset in (self.disclosures, self.follow_ups):
             entries += [(f"#{formset.prefix}", error) for error in formset.non_form_errors()]

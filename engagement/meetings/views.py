@@ -18,7 +18,12 @@ from engagement.audit.queries import meeting_history
 from engagement.errors import error_summary
 from engagement.meetings import queries, services
 from engagement.meetings.filters import MeetingFilter
-from engagement.meetings.forms import MeetingFormBundle, WithdrawForm
+from engagement.meetings.forms import (
+    MeetingFormBundle,
+    WithdrawForm,
+    row_to_add,
+    with_another_row,
+)
 from engagement.meetings.models import Meeting
 
 
@@ -99,6 +104,9 @@ def meeting_create(request):
         if held := take_held_form(request):
             return _render_held(request, MeetingFormBundle(held, user=request.user))
         return _render_form(request, MeetingFormBundle(user=request.user))
+    if prefix := row_to_add(request.POST):
+        data = with_another_row(request.POST, prefix)
+        return _render_form(request, MeetingFormBundle(data, user=request.user).without_errors())
     bundle = MeetingFormBundle(request.POST, user=request.user)
     if bundle.is_valid():
         submit = "submit" in request.POST
@@ -128,6 +136,10 @@ def meeting_edit(request, uuid):
                 request, MeetingFormBundle(held, meeting=meeting, user=request.user)
             )
         return _render_form(request, MeetingFormBundle(meeting=meeting, user=request.user))
+    if prefix := row_to_add(request.POST):
+        data = with_another_row(request.POST, prefix)
+        bundle = MeetingFormBundle(data, meeting=meeting, user=request.user)
+        return _render_form(request, bundle.without_errors())
     bundle = MeetingFormBundle(request.POST, meeting=meeting, user=request.user)
     if bundle.is_valid():
         submit = "submit" in request.POST

@@ -216,3 +216,36 @@ def test_a_tampered_formset_gets_a_message_not_a_500(signed_in_officer, officer,
     response = signed_in_officer.post(CREATE_URL, data)
     assert response.status_code == 400
     assert Meeting.objects.count() == 0
+
+
+def test_add_another_officer_keeps_what_was_typed_and_saves_nothing(
+    signed_in_officer, officer, colleague, area, group
+):
+    data = meeting_data(area=area, groups=[group], officers=[officer, colleague], submit=False)
+    data.pop("save")
+    data["add_officer"] = "1"
+    data["purpose"] = ""  # half-finished: no error is shown for it yet
+    response = signed_in_officer.post(CREATE_URL, data)
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert 'id="officer-3"' in html
+    assert 'name="disclosures-2-officer"' in html
+    assert 'value="Keep the same officers."' not in html  # a textarea: typed text is its body
+    assert "Keep the same officers." in html
+    assert "There is a problem" not in html
+    assert Meeting.objects.count() == 0
+
+
+def test_a_meeting_with_three_officers_saves_all_three(
+    signed_in_officer, officer, colleague, unit, area, group
+):
+    from tests.factories import make_officer
+
+    third = make_officer(unit=unit)
+    data = meeting_data(
+        area=area, groups=[group], officers=[officer, colleague, (third, "none", "Arrived late")]
+    )
+    response = signed_in_officer.post(CREATE_URL, data)
+    assert response.status_code == 302
+    assert Meeting.objects.get().disclosures.count() == 3

@@ -53,9 +53,28 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def page(page, live_server):
     """A fresh page per test (new browser context), with a short default timeout so a
-    missing label fails fast instead of hanging for 30 seconds."""
+    missing label fails fast instead of hanging for 30 seconds.
+
+    Every console error fails the test (a script error, or anything the
+    Content-Security-Policy blocked), and so does any static file that fails to load.
+    Pages' own 4xx answers (a form with errors, a 404) are expected and are not errors.
+    """
     page.set_default_timeout(5_000)
-    return page
+    errors = []
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response):
+        if "/static/" in response.url and response.status >= 400:
+            errors.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, "Errors in the browser console:\n" + "\n".join(errors)
 
 
 @pytest.fixture

@@ -5,16 +5,23 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed assets browser lint format check-deploy clean
+.PHONY: run test venv venv-dev migrate seed assets browser lint format check-deploy clean
 
-# The virtual environment is rebuilt only when pyproject.toml changes.
+# The virtual environment is rebuilt only when pyproject.toml changes; running the app
+# needs the app's own dependencies, testing also needs the dev extras.
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 venv: $(BIN)/.installed
+
+venv-dev: $(BIN)/.installed-dev
 
 migrate: venv
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
@@ -29,18 +36,18 @@ run: seed
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
 
-test: venv browser
+test: venv-dev browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Refresh the vendored GOV.UK Frontend, MoJ Frontend, Chart.js and axe-core (needs npm).
 assets:
 	scripts/build-assets
 
-lint: venv
+lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: venv
+format: venv-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -50,6 +50,10 @@ def meetings_editable_by(user) -> QuerySet[Meeting]:
     return meetings_visible_to(user).filter(status__in=Meeting.EDITABLE_STATUSES)
 
 
+def can_edit(user, meeting: Meeting) -> bool:
+    return meetings_editable_by(user).filter(pk=meeting.pk).exists()
+
+
 def can_withdraw(user, meeting: Meeting) -> bool:
     if meeting.status == Meeting.Status.WITHDRAWN:
         return False

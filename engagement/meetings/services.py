@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from engagement.accounts.models import OfficerProfile, Role
+from engagement.accounts.models import OfficerProfile, Role, Unit
 from engagement.audit.models import AuditEvent
 from engagement.audit.services import diff, display_value, record_event, snapshot
 from engagement.meetings.models import Disclosure, FollowUpAction, Meeting
@@ -171,7 +171,7 @@ def _mark_submitted(meeting: Meeting, now) -> None:
         meeting.first_submitted_at = now
 
 
-def _unit_of(officer) -> OfficerProfile:
+def _unit_of(officer) -> Unit:
     if officer.role != Role.OFFICER:
         raise ValidationError(NOT_AN_OFFICER_ERROR)
     try:

@@ -75,7 +75,7 @@ def meeting_detail(request, uuid):
             "history": history,
             "today": timezone.localdate(),
             "show_internal": show_internal,
-            "can_edit": queries.meetings_editable_by(user).filter(pk=meeting.pk).exists(),
+            "can_edit": queries.can_edit(user, meeting),
             "can_withdraw": queries.can_withdraw(user, meeting),
         },
     )
@@ -125,7 +125,7 @@ def meeting_create(request):
 @role_required(Role.OFFICER)
 def meeting_edit(request, uuid):
     meeting = _get_visible_meeting(request, uuid)
-    if not queries.meetings_editable_by(request.user).filter(pk=meeting.pk).exists():
+    if not queries.can_edit(request.user, meeting):
         messages.info(request, services.NOT_EDITABLE_ERROR)
         return redirect(meeting)
     if request.method != "POST":

@@ -8,6 +8,7 @@ in, for them to check and save. Another person signing in on that device gets no
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import QueryDict
@@ -39,9 +40,9 @@ def keep_post_through_sign_in(view):
             "form": SignInForm(request),
             "next": request.path,
             "pending": blob,
-            "session_expired_message": SESSION_EXPIRED_MESSAGE,
             "errors": [],
         }
+        messages.info(request, SESSION_EXPIRED_MESSAGE)
         return render(request, "accounts/sign_in.html", context)
 
     return wrapper

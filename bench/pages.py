@@ -35,7 +35,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from engagement.accounts.models import User  # noqa: E402
-from engagement.meetings.queries import meetings_visible_to  # noqa: E402
+from engagement.meetings.queries.meeting import meetings_visible_to  # noqa: E402
 
 REPEATS = 15
 

@@ -218,6 +218,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "engagement-log@localhost")
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# A corrected dispute with no new review within this many days ends as lapsed.
+DISPUTE_LAPSE_DAYS = env_int("DISPUTE_LAPSE_DAYS", 28)
 
 LOGGING = {
     "version": 1,

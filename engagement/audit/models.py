@@ -21,6 +21,15 @@ class AuditEvent(models.Model):
         UPDATE = "update", "Updated"
         SUBMIT = "submit", "Submitted"
         REVIEW = "review", "Reviewed"
+        CORRECT = "correct", "Corrected after a dispute"
+        ESCALATE = "escalate", "Escalated the dispute"
+        LAPSE = "lapse", "Dispute lapsed"
+        PARTLY_DONE = "partly_done", "Marked partly done"
+        COMPLETE = "complete", "Marked done"
+        CANCEL = "cancel", "Cancelled"
+        REOPEN = "reopen", "Reopened"
+        REPORT_BACK = "report_back", "Recorded as reported back"
+        CONFIRM_REPORT_BACK = "confirm_report_back", "Answered whether it reached the group"
         WITHDRAW = "withdraw", "Withdrew"
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
@@ -36,7 +45,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
-    action = models.CharField(max_length=16, choices=Action.choices)
+    action = models.CharField(max_length=32, choices=Action.choices)
     # The record acted on: its kind ("meeting", "follow-up", …) and its public id.
     record_kind = models.CharField(max_length=32, blank=True)
     record_id = models.CharField(max_length=64, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagement.meetings import views
+from engagement.meetings.views import meeting as views
 
 app_name = "meetings"
 urlpatterns = [

@@ -3,8 +3,8 @@ from html import unescape
 from django.urls import reverse
 
 from engagement.audit.models import AuditEvent
-from engagement.meetings import services
 from engagement.meetings.models import Meeting
+from engagement.meetings.services import meeting as services
 from tests.meetings.form_data import management, meeting_data
 
 

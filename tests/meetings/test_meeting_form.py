@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.audit.models import AuditEvent
-from engagement.meetings import services
+from engagement.meetings import rules
 from engagement.meetings.models import (
     DISCLOSURE_REASON_ERROR,
     FUTURE_DATE_ERROR,
@@ -128,7 +128,7 @@ def test_due_date_before_the_meeting_is_rejected(signed_in_officer, officer, are
         area=area, groups=[group], officers=[officer], follow_ups=[(officer, group, too_early)]
     )
     response = signed_in_officer.post(CREATE_URL, data)
-    assert_rejected(response, services.DUE_BEFORE_MEETING_ERROR, kept=[too_early.isoformat()])
+    assert_rejected(response, rules.DUE_BEFORE_MEETING_ERROR, kept=[too_early.isoformat()])
 
 
 def test_follow_up_must_be_owed_to_a_group_at_the_meeting(
@@ -138,14 +138,14 @@ def test_follow_up_must_be_owed_to_a_group_at_the_meeting(
     data = meeting_data(
         area=area, groups=[group], officers=[officer], follow_ups=[(officer, second_group, due)]
     )
-    assert_rejected(signed_in_officer.post(CREATE_URL, data), services.OWED_TO_NOT_AT_MEETING_ERROR)
+    assert_rejected(signed_in_officer.post(CREATE_URL, data), rules.OWED_TO_NOT_AT_MEETING_ERROR)
 
 
 def test_at_least_one_group_is_required(signed_in_officer, officer, area, group):
     data = meeting_data(area=area, groups=[group], officers=[officer], groups_=None)
     data.pop("groups")
     response = signed_in_officer.post(CREATE_URL, data)
-    assert_rejected(response, services.NO_GROUP_ERROR)
+    assert_rejected(response, rules.NO_GROUP_ERROR)
     assert 'href="#id_groups_1"' in response.content.decode()
 
 
@@ -159,7 +159,7 @@ def test_at_least_one_officer_is_required(signed_in_officer, officer, area, grou
 
 def test_the_same_officer_twice_is_rejected(signed_in_officer, officer, area, group):
     data = meeting_data(area=area, groups=[group], officers=[officer, officer])
-    assert_rejected(signed_in_officer.post(CREATE_URL, data), services.SAME_OFFICER_ERROR)
+    assert_rejected(signed_in_officer.post(CREATE_URL, data), rules.SAME_OFFICER_ERROR)
 
 
 def test_under_25s_cannot_outnumber_attendees(signed_in_officer, officer, area, group):

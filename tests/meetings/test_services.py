@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from engagement.audit.models import AuditEvent
-from engagement.meetings import services
 from engagement.meetings.models import Disclosure, Meeting
-from engagement.meetings.services import MeetingParts
+from engagement.meetings.services import meeting as services
+from engagement.meetings.services.meeting import MeetingParts
 from tests.factories import ConfirmationFactory, ReviewFactory
 
 
@@ -90,34 +90,51 @@ def test_saving_without_changes_records_nothing(officer, area, group):
 
 
 def test_submit_sets_first_submission_once(officer, area, group):
-    meeting = services.meeting_create(
-        by=officer, parts=parts_for(area, [group], [full(officer)]), submit=False
+    parts = parts_for(area, [group], [full(officer)])
+    meeting = services.meeting_create(by=officer, parts=parts, submit=False)
+    submitted = services.meeting_update(
+        meeting=meeting, by=officer, parts=parts, expected_version=meeting.version, submit=True
     )
-    submitted = services.meeting_submit(meeting=meeting, by=officer)
     assert submitted.status == Meeting.Status.SUBMITTED
     first = submitted.first_submitted_at
     assert first is not None
     event = AuditEvent.objects.get(action=AuditEvent.Action.SUBMIT)
     assert event.changes == {"status": ["Draft", "Submitted"]}
-    with pytest.raises(ValidationError):
-        services.meeting_submit(meeting=submitted, by=officer)
+    again = services.meeting_update(
+        meeting=submitted,
+        by=officer,
+        parts=parts_for(area, [group], [full(officer)], purpose="Changed after submitting"),
+        expected_version=submitted.version,
+        submit=True,
+    )
+    assert again.first_submitted_at == first
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SUBMIT).count() == 1
 
 
-def test_correcting_a_disputed_meeting_sends_it_back_for_review(officer, meeting, area, group):
+def test_correcting_a_disputed_meeting_needs_a_note_and_sends_it_back_for_review(
+    officer, meeting, area, group
+):
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.DISPUTED)
     meeting.refresh_from_db()
     first = meeting.first_submitted_at
+    parts = parts_for(area, [group], [full(officer)], purpose="Corrected purpose")
+    with pytest.raises(ValidationError, match="Say what you corrected"):
+        services.meeting_update(
+            meeting=meeting, by=officer, parts=parts, expected_version=meeting.version, submit=True
+        )
     corrected = services.meeting_update(
         meeting=meeting,
         by=officer,
-        parts=parts_for(area, [group], [full(officer)], purpose="Corrected purpose"),
+        parts=parts,
         expected_version=meeting.version,
         submit=True,
+        note="The purpose now says what the meeting was for.",
     )
     assert corrected.status == Meeting.Status.SUBMITTED
     assert corrected.first_submitted_at == first
-    submit = AuditEvent.objects.get(action=AuditEvent.Action.SUBMIT)
-    assert submit.changes == {"status": ["Disputed", "Submitted"]}
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CORRECT)
+    assert event.changes == {"status": ["Disputed", "Submitted"]}
+    assert event.reason == "The purpose now says what the meeting was for."
 
 
 def test_a_stale_edit_is_refused_and_changes_nothing(officer, colleague, area, group):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from engagement.meetings.models import Meeting
-from engagement.meetings.queries import follow_ups_visible_to, meetings_visible_to
+from engagement.meetings.queries.meeting import follow_ups_visible_to, meetings_visible_to
 from tests.factories import DisclosureFactory, FollowUpFactory, MeetingFactory, UserFactory
 
 

@@ -15,16 +15,20 @@ from engagement.accounts.pending import (
     take_held_form,
 )
 from engagement.audit.queries import meeting_history
+from engagement.community.queries import groups_visible_to
 from engagement.errors import error_summary
-from engagement.meetings import queries, services
 from engagement.meetings.filters import MeetingFilter
-from engagement.meetings.forms import (
+from engagement.meetings.forms.meeting import (
     MeetingFormBundle,
     WithdrawForm,
     row_to_add,
     with_another_row,
 )
 from engagement.meetings.models import Meeting
+from engagement.meetings.queries import meeting as queries
+from engagement.meetings.services import StaleEdit
+from engagement.meetings.services import meeting as services
+from engagement.meetings.services.transitions import MEETING_TRANSITIONS, allowed_transitions
 
 
 def _get_visible_meeting(request, uuid) -> Meeting:
@@ -34,12 +38,16 @@ def _get_visible_meeting(request, uuid) -> Meeting:
     return meeting
 
 
+def _may(user, meeting: Meeting, name: str) -> bool:
+    return any(t.name == name for t in allowed_transitions(MEETING_TRANSITIONS, meeting, user))
+
+
 @login_required
 def meeting_list(request):
     filterset = MeetingFilter(
         request.GET,
         queryset=queries.meeting_list(request.user),
-        groups=queries.groups_visible_to(request.user),
+        groups=groups_visible_to(request.user),
     )
     page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -76,7 +84,7 @@ def meeting_detail(request, uuid):
             "today": timezone.localdate(),
             "show_internal": show_internal,
             "can_edit": queries.can_edit(user, meeting),
-            "can_withdraw": queries.can_withdraw(user, meeting),
+            "can_withdraw": _may(user, meeting, "withdraw"),
         },
     )
 
@@ -151,7 +159,7 @@ def meeting_edit(request, uuid):
                 expected_version=bundle.expected_version,
                 submit=submit,
             )
-        except (services.StaleEdit, ValidationError) as error:
+        except (StaleEdit, ValidationError) as error:
             for message in getattr(error, "messages", [str(error)]):
                 bundle.add_error(message)
         else:
@@ -169,7 +177,7 @@ def _saved_message(meeting: Meeting, submit: bool) -> str:
 @login_required
 def meeting_withdraw(request, uuid):
     meeting = _get_visible_meeting(request, uuid)
-    if not queries.can_withdraw(request.user, meeting):
+    if not _may(request.user, meeting, "withdraw"):
         raise Http404("No such meeting")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

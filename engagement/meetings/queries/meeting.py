@@ -50,8 +50,9 @@ def meetings_editable_by(user) -> QuerySet[Meeting]:
     return meetings_visible_to(user).filter(status__in=Meeting.EDITABLE_STATUSES)
 
 
-def can_edit(user, meeting: Meeting) -> bool:
-    return meetings_editable_by(user).filter(pk=meeting.pk).exists()
+def can_edit(user: User, meeting: Meeting) -> bool:
+    """For a meeting already fetched through meetings_visible_to: no second query."""
+    return _role(user) == Role.OFFICER and meeting.is_editable
 
 
 def can_withdraw(user, meeting: Meeting) -> bool:
@@ -74,27 +75,6 @@ def follow_ups_visible_to(user) -> QuerySet[FollowUpAction]:
     if role == Role.LIAISON:
         return actions.filter(owed_to__liaisons=user, meeting__status__in=Meeting.IN_SCOPE_STATUSES)
     return actions.none()
-
-
-def groups_visible_to(user) -> QuerySet[CommunityGroup]:
-    groups = CommunityGroup.objects.all()
-    role = _role(user)
-    if role in (Role.ADMIN, Role.OFFICER):
-        return groups
-    if role == Role.LIAISON:
-        return groups.filter(liaisons=user)
-    return groups.none()
-
-
-def officers() -> QuerySet[User]:
-    """Accounts that can attend a meeting and own follow-ups."""
-    return (
-        User.objects.filter(
-            is_active=True, groups__name=Role.OFFICER, officer_profile__isnull=False
-        )
-        .select_related("officer_profile")
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 def meeting_list(user) -> QuerySet[Meeting]:

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from engagement.accounts.queries import officers
 from engagement.community.models import Area, CommunityGroup
 from engagement.errors import error_summary
-from engagement.meetings import queries
 from engagement.meetings.models import (
     NO_PERSONAL_DETAILS,
     POLICE_ONLY,
@@ -17,15 +17,14 @@ from engagement.meetings.models import (
     FollowUpAction,
     Meeting,
 )
-from engagement.meetings.services import (
-    MEETING_FIELDS,
+from engagement.meetings.rules import (
     NO_GROUP_ERROR,
     NO_OFFICER_ERROR,
     SAME_OFFICER_ERROR,
-    MeetingParts,
     check_due_date,
     check_owed_to,
 )
+from engagement.meetings.services.meeting import MEETING_FIELDS, MeetingParts
 
 YES_NO = [("True", "Yes"), ("False", "No")]
 CHOOSE_ONE = "Choose one of the options."
@@ -84,6 +83,14 @@ class MeetingForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    concerns_needing_response = forms.MultipleChoiceField(
+        label="Concerns the community asked the police to answer",
+        help_text="Tick those that need a response, then add a follow-up action below that "
+        "answers each. " + SEEN_BY_LIAISONS,
+        choices=Meeting.ConcernTopic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -91,7 +98,11 @@ class MeetingForm(forms.ModelForm):
         # The same fields the service accepts, less the topic flags (one checkbox group).
         fields = [
             "groups",
-            *(name for name in MEETING_FIELDS if name not in Meeting.ConcernTopic.values),
+            *(
+                name
+                for name in MEETING_FIELDS
+                if name not in Meeting.ConcernTopic.values and name != "concerns_needing_response"
+            ),
         ]
         widgets = {
             "date": forms.DateInput(
@@ -143,6 +154,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["under_18_count"].required = False
         if self.instance.pk:
             self.initial["concern_topics"] = self.instance.concern_topics
+            self.initial["concerns_needing_response"] = self.instance.concerns_needing_response
             # The GDS checkbox template compares strings: give it the ids as strings.
             self.initial["groups"] = [
                 str(pk) for pk in self.instance.groups.values_list("pk", flat=True)
@@ -180,6 +192,7 @@ class MeetingForm(forms.ModelForm):
                 Field.textarea("information_shared", rows=4),
                 Field.textarea("concerns_raised", rows=4),
                 Field.checkboxes("concern_topics", small=True),
+                Field.checkboxes("concerns_needing_response", small=True),
                 Field.textarea("summary", rows=5),
                 legend="What was said",
                 legend_size=Size.MEDIUM,
@@ -212,6 +225,9 @@ class MeetingForm(forms.ModelForm):
             for name, value in self.cleaned_data.items()
             if name not in ("groups", "concern_topics", "version")
         }
+        data["concerns_needing_response"] = list(
+            self.cleaned_data.get("concerns_needing_response") or []
+        )
         chosen = set(self.cleaned_data.get("concern_topics") or [])
         for topic in Meeting.ConcernTopic.values:
             data[topic] = topic in chosen
@@ -233,7 +249,7 @@ class DisclosureForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         officer = self.fields["officer"]
-        officer.queryset = queries.officers()
+        officer.queryset = officers()
         officer.label_from_instance = lambda user: (
             f"{user.get_full_name() or user.username} ({user.officer_profile.collar_number})"
         )
@@ -272,7 +288,7 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = queries.officers()
+        self.fields["owner"].queryset = officers()
         self.fields["owner"].empty_label = "Choose an officer"
         self.fields["owed_to"].queryset = CommunityGroup.objects.filter(active=True).order_by(
             "name"

@@ -26,6 +26,10 @@ PASSED_ON_KIND_ERROR = "Say what kind of information was passed on."
 PASSED_ON_REASON_ERROR = "Say why it was passed on."
 DISCLOSURE_REASON_ERROR = "Give a reason when the role was not fully disclosed."
 
+# Free-text limits, shown to the officer by a character count as they type.
+LONG_TEXT = 5000
+SHORT_TEXT = 1000
+
 
 def _more(count, *, than) -> bool:
     return count is not None and than is not None and count > than
@@ -83,19 +87,28 @@ class Meeting(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     date = models.DateField("Date of the meeting", help_text=SEEN_BY_LIAISONS)
-    start_time = models.TimeField("Start time", help_text="For example, 18:30. " + SEEN_BY_LIAISONS)
+    # A draft needs only its date and a group, so an interrupted officer can park their
+    # work; everything else is required on submit (rules.SUBMIT_REQUIRED and the
+    # meeting_submitted_is_complete constraint).
+    start_time = models.TimeField(
+        "Start time", null=True, blank=True, help_text="For example, 18:30. " + SEEN_BY_LIAISONS
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         "Length in minutes",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
         help_text=SEEN_BY_LIAISONS,
     )
     venue_kind = models.CharField(
-        "Venue", max_length=20, choices=VenueKind.choices, help_text=SEEN_BY_LIAISONS
+        "Venue", max_length=20, choices=VenueKind.choices, blank=True, help_text=SEEN_BY_LIAISONS
     )
     area = models.ForeignKey(
         "community.Area",
         on_delete=models.PROTECT,
         related_name="meetings",
+        null=True,
+        blank=True,
         help_text=SEEN_BY_LIAISONS,
     )
     groups = models.ManyToManyField(
@@ -111,26 +124,36 @@ class Meeting(models.Model):
         "Who asked for the meeting",
         max_length=12,
         choices=InitiatedBy.choices,
+        blank=True,
         help_text=SEEN_BY_LIAISONS,
     )
     focus = models.CharField(
         "Focus",
         max_length=12,
         choices=Focus.choices,
+        blank=True,
         help_text="Community-focused: led by the community's own concerns and building the "
         "relationship. Targeted: aimed at a specific risk, place or intervention the police "
         "have identified. " + SEEN_BY_LIAISONS,
     )
-    purpose = models.CharField("Purpose", max_length=300, help_text="One line. " + SEEN_BY_LIAISONS)
+    purpose = models.CharField(
+        "Purpose",
+        max_length=300,
+        blank=True,
+        help_text="One line. " + NO_PERSONAL_DETAILS + " " + SEEN_BY_LIAISONS,
+    )
     topics = models.CharField(
         "Topics discussed",
         max_length=300,
         blank=True,
-        help_text="Separate topics with commas. " + SEEN_BY_LIAISONS,
+        help_text="Separate topics with commas. " + NO_PERSONAL_DETAILS + " " + SEEN_BY_LIAISONS,
     )
 
     attendee_count = models.PositiveIntegerField(
-        "Community attendees", help_text="A count, never names. " + SEEN_BY_LIAISONS
+        "Community attendees",
+        null=True,
+        blank=True,
+        help_text="A count, never names. " + SEEN_BY_LIAISONS,
     )
     under_25_count = models.PositiveIntegerField(
         "Attendees under 25", default=0, help_text=SEEN_BY_LIAISONS
@@ -147,10 +170,13 @@ class Meeting(models.Model):
 
     information_shared = models.TextField(
         "What the police shared",
+        max_length=LONG_TEXT,
+        blank=True,
         help_text=NO_PERSONAL_DETAILS + " " + SEEN_BY_LIAISONS,
     )
     concerns_raised = models.TextField(
         "Concerns the community raised",
+        max_length=LONG_TEXT,
         blank=True,
         help_text=NO_PERSONAL_DETAILS + " " + SEEN_BY_LIAISONS,
     )
@@ -160,6 +186,11 @@ class Meeting(models.Model):
     concern_hate_crime = models.BooleanField(default=False)
     concern_young_people = models.BooleanField(default=False)
     concern_other = models.BooleanField(default=False)
+    # The concern topics the community asked the police to answer; each is answered by
+    # a follow-up action whose `answers_concern` names it.
+    concerns_needing_response = models.JSONField(
+        "Concerns that need a response", default=list, blank=True
+    )
 
     passed_on = models.BooleanField(
         "Was anything from the meeting passed to other police systems?",
@@ -170,7 +201,10 @@ class Meeting(models.Model):
         "What kind", max_length=14, choices=PassedOnKind.choices, blank=True, help_text=POLICE_ONLY
     )
     passed_on_reason = models.TextField(
-        "Why it was passed on", blank=True, help_text=NO_PERSONAL_DETAILS + " " + POLICE_ONLY
+        "Why it was passed on",
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=NO_PERSONAL_DETAILS + " " + POLICE_ONLY,
     )
     community_told_passed_on = models.BooleanField(
         "Was the community told at the meeting that it would be passed on?",
@@ -181,10 +215,15 @@ class Meeting(models.Model):
 
     summary = models.TextField(
         "Summary for the community liaisons",
+        max_length=LONG_TEXT,
+        blank=True,
         help_text=NO_PERSONAL_DETAILS + " " + SEEN_BY_LIAISONS,
     )
     internal_notes = models.TextField(
-        "Internal notes", blank=True, help_text=NO_PERSONAL_DETAILS + " " + POLICE_ONLY
+        "Internal notes",
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=NO_PERSONAL_DETAILS + " " + POLICE_ONLY,
     )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -195,7 +234,7 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = models.TextField(max_length=SHORT_TEXT, blank=True)
     # Raised by every save; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -231,13 +270,40 @@ class Meeting(models.Model):
                 condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""),
                 name="meeting_withdrawal_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "withdrawn"])
+                | (
+                    Q(start_time__isnull=False, duration_minutes__isnull=False)
+                    & Q(area__isnull=False, attendee_count__isnull=False, passed_on__isnull=False)
+                    & ~Q(venue_kind="")
+                    & ~Q(initiated_by="")
+                    & ~Q(focus="")
+                    & ~Q(purpose="")
+                    & ~Q(information_shared="")
+                    & ~Q(summary="")
+                ),
+                name="meeting_submitted_is_complete",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y} – {self.purpose}"
+        return f"{self.date:%d %b %Y} – {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting-detail", args=[self.uuid])
+
+    @property
+    def title(self) -> str:
+        return self.purpose or "Untitled draft"
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def declined_groups(self) -> list:
+        """The meeting's groups that had declined counter-terrorism engagement by its date."""
+        return [group for group in self.groups.all() if group.has_declined_by(self.date)]
 
     @property
     def concern_topics(self) -> list[str]:
@@ -270,6 +336,16 @@ class Meeting(models.Model):
                 errors["passed_on_reason"] = PASSED_ON_REASON_ERROR
         if errors:
             raise ValidationError(errors)
+
+
+# GOV.UK tag colours, one per status, so no template decides them.
+STATUS_COLOURS = {
+    Meeting.Status.DRAFT: "grey",
+    Meeting.Status.SUBMITTED: "blue",
+    Meeting.Status.REVIEWED: "green",
+    Meeting.Status.DISPUTED: "red",
+    Meeting.Status.WITHDRAWN: "yellow",
+}
 
 
 class Disclosure(models.Model):
@@ -309,8 +385,12 @@ class Disclosure(models.Model):
     )
     reason = models.TextField(
         "Reason, if not full",
+        max_length=SHORT_TEXT,
         blank=True,
-        help_text="Required unless the role was fully disclosed. " + SEEN_BY_LIAISONS,
+        help_text="Required unless the role was fully disclosed. "
+        + NO_PERSONAL_DETAILS
+        + " "
+        + SEEN_BY_LIAISONS,
     )
 
     class Meta:
@@ -330,128 +410,3 @@ class Disclosure(models.Model):
     def clean(self) -> None:
         if self.level and self.level != self.Level.FULL and not self.reason.strip():
             raise ValidationError({"reason": DISCLOSURE_REASON_ERROR})
-
-
-class FollowUpAction(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="follow_ups")
-    description = models.CharField("What was promised", max_length=300, help_text=SEEN_BY_LIAISONS)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="follow_ups",
-        verbose_name="Owner",
-        help_text="The officer who will do it. " + SEEN_BY_LIAISONS,
-    )
-    owed_to = models.ForeignKey(
-        "community.CommunityGroup",
-        on_delete=models.PROTECT,
-        related_name="follow_ups",
-        verbose_name="Owed to",
-        help_text="One of the meeting's groups. " + SEEN_BY_LIAISONS,
-    )
-    due_date = models.DateField(
-        "Due date", help_text="On or after the date of the meeting. " + SEEN_BY_LIAISONS
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    completed_on = models.DateField(null=True, blank=True)
-    outcome = models.TextField(blank=True, help_text=SEEN_BY_LIAISONS)
-    reported_back_on = models.DateField(
-        "Date the outcome was reported back to the community", null=True, blank=True
-    )
-    cancellation_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        ordering = ["due_date", "pk"]
-        indexes = [
-            models.Index(fields=["owner", "status", "due_date"], name="followup_owner_status_due"),
-            models.Index(fields=["status", "due_date"], name="followup_status_due"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="done") | Q(completed_on__isnull=False),
-                name="followup_done_has_completion_date",
-            ),
-            models.CheckConstraint(
-                condition=Q(reported_back_on__isnull=True) | Q(status="done"),
-                name="followup_reported_back_only_when_done",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.description
-
-    def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.status == self.Status.OPEN and self.due_date < today
-
-
-class Review(models.Model):
-    """A liaison's check of one revision of a meeting, from the community's side."""
-
-    class Accuracy(models.TextChoices):
-        ACCURATE = "accurate", "Accurate"
-        NEEDS_CORRECTIONS = "corrections", "Needs corrections"
-        INACCURATE = "inaccurate", "Inaccurate"
-
-    class TrustEffect(models.TextChoices):
-        IMPROVED = "improved", "Improved"
-        UNCHANGED = "unchanged", "Unchanged"
-        WORSENED = "worsened", "Worsened"
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="reviews")
-    liaison = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
-    )
-    meeting_version = models.PositiveIntegerField()
-    accuracy = models.CharField(max_length=12, choices=Accuracy.choices)
-    trust_effect = models.CharField("Effect on trust", max_length=10, choices=TrustEffect.choices)
-    comments = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["meeting", "created_at"], name="review_meeting_created")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "liaison", "meeting_version"],
-                name="review_one_per_liaison_per_revision",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Review of {self.meeting} by {self.liaison}"
-
-
-class DisclosureConfirmation(models.Model):
-    """Whether the community says an officer's CT role was made clear to them."""
-
-    class Answer(models.TextChoices):
-        YES = "yes", "Yes"
-        PARTLY = "partly", "Partly"
-        NO = "no", "No"
-        UNSURE = "unsure", "Unsure"
-
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="confirmations")
-    disclosure = models.ForeignKey(
-        Disclosure, on_delete=models.PROTECT, related_name="confirmations"
-    )
-    answer = models.CharField(max_length=8, choices=Answer.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["review", "disclosure"], name="confirmation_one_per_disclosure_per_review"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.disclosure.officer}: {self.get_answer_display()}"

@@ -9,6 +9,6 @@ admin.site.site_title = "Engagement Log admin"
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("engagement.accounts.urls")),
-    path("meetings/", include("engagement.meetings.urls")),
+    path("", include("engagement.meetings.urls")),
     path("admin/", admin.site.urls),
 ]

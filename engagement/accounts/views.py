@@ -3,7 +3,7 @@ from django.views.decorators.http import require_POST
 
 from engagement.accounts import pending
 from engagement.accounts.forms import SignInForm
-from engagement.errors import error_summary
+from engagement.gds import error_summary
 
 
 class SignInView(auth_views.LoginView):

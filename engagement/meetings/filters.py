@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from engagement.community.models import Area, CommunityGroup
+from engagement.gds import date_widget, select_widget
 from engagement.meetings.models import Meeting
 
 SORT_CHOICES = [
@@ -19,14 +20,6 @@ SORT_ORDER_BY = {
     "area": ("area__name", "-date", "pk"),
     "status": ("status", "-date", "pk"),
 }
-
-
-def date_widget():
-    return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
-
-
-def select_widget():
-    return forms.Select(attrs={"class": "govuk-select"})
 
 
 class MeetingFilter(django_filters.FilterSet):

@@ -1,18 +1,24 @@
 """The meeting form: the meeting, its officers' disclosures and its follow-ups, as one."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from engagement.accounts.queries import officers
 from engagement.community.models import Area, CommunityGroup
-from engagement.errors import error_summary
+from engagement.gds import (
+    error_summary,
+    inner_form_helper,
+    number_input,
+    radios_without_blank,
+    yes_no_field,
+)
 from engagement.meetings.models import (
     NO_PERSONAL_DETAILS,
     POLICE_ONLY,
     SEEN_BY_LIAISONS,
+    SHORT_TEXT,
     Disclosure,
     FollowUpAction,
     Meeting,
@@ -25,54 +31,6 @@ from engagement.meetings.rules import (
     check_owed_to,
 )
 from engagement.meetings.services.meeting import MEETING_FIELDS, MeetingParts
-
-YES_NO = [("True", "Yes"), ("False", "No")]
-CHOOSE_ONE = "Choose one of the options."
-
-
-def yes_no_field(model_field, *, required: bool) -> forms.TypedChoiceField:
-    """A yes/no question as radios, with no answer picked until the officer picks one."""
-    return forms.TypedChoiceField(
-        label=model_field.verbose_name,
-        help_text=model_field.help_text,
-        choices=YES_NO,
-        coerce=lambda value: value == "True",
-        empty_value=None,
-        required=required,
-        widget=forms.RadioSelect,
-        error_messages={"required": f"Answer: {model_field.verbose_name}"},
-    )
-
-
-def radios_without_blank(form: forms.Form, *names: str) -> None:
-    """Model choice fields offer a blank '---------' radio; a GOV.UK radio group has none."""
-    for name in names:
-        field = form.fields[name]
-        field.choices = [(value, label) for value, label in field.choices if value != ""]
-        field.widget = forms.RadioSelect(choices=field.choices)
-        field.error_messages["required"] = f"Choose: {str(field.label).lower()}"
-
-
-def inner_form_helper(*fields) -> FormHelper:
-    """Crispy renders the fields; the page template owns the <form> and its CSRF token."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
-
-
-def number_input(**attrs) -> forms.NumberInput:
-    # crispy-forms-gds leaves number inputs unstyled; GOV.UK wants a text input with
-    # a numeric keypad on phones.
-    return forms.TextInput(
-        attrs={
-            "class": "govuk-input govuk-input--width-4",
-            "inputmode": "numeric",
-            "spellcheck": "false",
-            **attrs,
-        }
-    )
 
 
 class MeetingForm(forms.ModelForm):
@@ -90,6 +48,14 @@ class MeetingForm(forms.ModelForm):
         choices=Meeting.ConcernTopic.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    correction_note = forms.CharField(
+        label="What did you correct?",
+        help_text="Needed to submit a correction of a disputed meeting: the liaisons read it "
+        "when they review again. " + NO_PERSONAL_DETAILS + " " + SEEN_BY_LIAISONS,
+        required=False,
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -212,6 +178,17 @@ class MeetingForm(forms.ModelForm):
             ),
             "version",
         )
+        if self.instance.status == Meeting.Status.DISPUTED:
+            self.helper.layout.insert(
+                0,
+                Fieldset(
+                    Field.textarea("correction_note", rows=3, max_characters=SHORT_TEXT),
+                    legend="Your correction",
+                    legend_size=Size.MEDIUM,
+                ),
+            )
+        else:
+            del self.fields["correction_note"]
 
     def clean_under_25_count(self):
         return self.cleaned_data.get("under_25_count") or 0
@@ -223,7 +200,7 @@ class MeetingForm(forms.ModelForm):
         data = {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in ("groups", "concern_topics", "version")
+            if name not in ("groups", "concern_topics", "version", "correction_note")
         }
         data["concerns_needing_response"] = list(
             self.cleaned_data.get("concerns_needing_response") or []
@@ -460,8 +437,20 @@ class MeetingFormBundle:
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
-    def add_error(self, message: str) -> None:
-        self.form.add_error(None, message)
+    @property
+    def correction_note(self) -> str:
+        return self.form.cleaned_data.get("correction_note", "")
+
+    def add_error(self, error: ValidationError) -> None:
+        """A service's refusal, next to the field it names when the form has that field."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                field = name if name in self.form.fields else None
+                for message in errors:
+                    self.form.add_error(field, message)
+        else:
+            for message in error.messages:
+                self.form.add_error(None, message)
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(link, message) for the GOV.UK error summary, in page order."""

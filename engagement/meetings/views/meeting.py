@@ -16,7 +16,7 @@ from engagement.accounts.pending import (
 )
 from engagement.audit.queries import meeting_history
 from engagement.community.queries import groups_visible_to
-from engagement.errors import error_summary
+from engagement.gds import error_summary
 from engagement.meetings.filters import MeetingFilter
 from engagement.meetings.forms.meeting import (
     MeetingFormBundle,
@@ -121,8 +121,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(by=request.user, parts=bundle.parts(), submit=submit)
         except ValidationError as error:
-            for message in error.messages:
-                bundle.add_error(message)
+            bundle.add_error(error)
         else:
             messages.success(request, "Meeting submitted for review." if submit else "Draft saved.")
             return redirect(meeting)
@@ -158,10 +157,12 @@ def meeting_edit(request, uuid):
                 parts=bundle.parts(),
                 expected_version=bundle.expected_version,
                 submit=submit,
+                note=bundle.correction_note,
             )
-        except (StaleEdit, ValidationError) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                bundle.add_error(message)
+        except StaleEdit as error:
+            bundle.add_error(ValidationError(str(error)))
+        except ValidationError as error:
+            bundle.add_error(error)
         else:
             messages.success(request, _saved_message(meeting, submit))
             return redirect(meeting)

@@ -1,0 +1,96 @@
+"""GOV.UK Design System helpers for Django forms, in one place.
+
+The error summary (one (link, message) list, whichever form it is for), crispy layouts
+without their own <form> tag, radios without a blank choice, yes/no questions, and the
+widgets GOV.UK wants for numbers, dates and selects.
+"""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout
+from django import forms
+
+ErrorEntries = list[tuple[str, str]]
+
+
+def field_error_entries(form: forms.BaseForm, *, with_labels: bool = False) -> ErrorEntries:
+    entries = []
+    for field in form:
+        if not field.errors:
+            continue
+        # Radios and checkboxes have no element with the field's own id: point at the first.
+        multiple = isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+        anchor = f"id_{field.html_name}_1" if multiple else field.auto_id
+        prefix = f"{field.label}: " if with_labels else ""
+        entries += [(f"#{anchor}", prefix + error) for error in field.errors]
+    return entries
+
+
+def error_summary(
+    form: forms.BaseForm, *, non_field_anchor: str | None = None, with_labels: bool = False
+) -> ErrorEntries:
+    """Every error of `form`, non-field errors first, linked to where they are fixed.
+
+    `with_labels` names the field in each message, for forms whose messages alone would
+    be ambiguous (two date filters both saying "Enter a valid date").
+    """
+    first = next(iter(form.visible_fields()), None)
+    anchor = non_field_anchor or (f"#{first.auto_id}" if first else "#main-content")
+    entries = [(anchor, error) for error in form.non_field_errors()]
+    return entries + field_error_entries(form, with_labels=with_labels)
+
+
+YES_NO = [("True", "Yes"), ("False", "No")]
+CHOOSE_ONE = "Choose one of the options."
+
+
+def yes_no_field(model_field, *, required: bool) -> forms.TypedChoiceField:
+    """A yes/no question as radios, with no answer picked until the officer picks one."""
+    return forms.TypedChoiceField(
+        label=model_field.verbose_name,
+        help_text=model_field.help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Answer: {model_field.verbose_name}"},
+    )
+
+
+def radios_without_blank(form: forms.Form, *names: str) -> None:
+    """Model choice fields offer a blank '---------' radio; a GOV.UK radio group has none."""
+    for name in names:
+        field = form.fields[name]
+        field.choices = [(value, label) for value, label in field.choices if value != ""]
+        field.widget = forms.RadioSelect(choices=field.choices)
+        field.error_messages["required"] = f"Choose: {str(field.label).lower()}"
+
+
+def inner_form_helper(*fields) -> FormHelper:
+    """Crispy renders the fields; the page template owns the <form> and its CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+def number_input(**attrs) -> forms.NumberInput:
+    # crispy-forms-gds leaves number inputs unstyled; GOV.UK wants a text input with
+    # a numeric keypad on phones.
+    return forms.TextInput(
+        attrs={
+            "class": "govuk-input govuk-input--width-4",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            **attrs,
+        }
+    )
+
+
+def date_widget():
+    return forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+
+
+def select_widget():
+    return forms.Select(attrs={"class": "govuk-select"})

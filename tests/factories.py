@@ -11,6 +11,7 @@ from engagement.meetings.models import (
     DisclosureConfirmation,
     FollowUpAction,
     Meeting,
+    ReportBackConfirmation,
     Review,
 )
 
@@ -168,3 +169,13 @@ class ConfirmationFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(ReviewFactory)
     disclosure = factory.SubFactory(DisclosureFactory)
     answer = DisclosureConfirmation.Answer.YES
+
+
+class ReportBackConfirmationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportBackConfirmation
+
+    follow_up = factory.SubFactory(FollowUpFactory)
+    liaison = factory.SubFactory(UserFactory)
+    reported_back_on = factory.LazyFunction(timezone.localdate)
+    answer = ReportBackConfirmation.Answer.YES

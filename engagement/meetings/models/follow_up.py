@@ -133,6 +133,11 @@ class FollowUpAction(models.Model):
         return self.is_overdue()
 
     @property
+    def status_label(self) -> str:
+        """The status as a person reads it: an outstanding action past its date is overdue."""
+        return "Overdue" if self.overdue else self.get_status_display()
+
+    @property
     def status_colour(self) -> str:
         if self.overdue:
             return "red"

@@ -55,12 +55,6 @@ def can_edit(user: User, meeting: Meeting) -> bool:
     return _role(user) == Role.OFFICER and meeting.is_editable
 
 
-def can_withdraw(user, meeting: Meeting) -> bool:
-    if meeting.status == Meeting.Status.WITHDRAWN:
-        return False
-    return _role(user) == Role.ADMIN or meeting.author_id == user.pk
-
-
 def can_see_internal_notes(user) -> bool:
     return _role(user) in (Role.OFFICER, Role.ADMIN)
 
@@ -105,46 +99,3 @@ def meeting_for_detail(user, uuid) -> Meeting | None:
         .first()
     )
     return meeting
-
-
-def drafts_of(user) -> QuerySet[Meeting]:
-    return (
-        meetings_visible_to(user)
-        .filter(author=user, status=Meeting.Status.DRAFT)
-        .select_related("area")
-        .prefetch_related("groups")
-        .order_by("-updated_at")
-    )
-
-
-def disputes_for(user) -> QuerySet[Meeting]:
-    """Disputed meetings an officer wrote or attended: theirs to answer."""
-    attended = Exists(Disclosure.objects.filter(meeting_id=OuterRef("pk"), officer=user))
-    return (
-        meetings_visible_to(user)
-        .filter(status=Meeting.Status.DISPUTED)
-        .filter(Q(author=user) | attended)
-        .select_related("area")
-        .prefetch_related("groups")
-        .order_by("date")
-    )
-
-
-def open_follow_ups_of(user) -> QuerySet[FollowUpAction]:
-    return (
-        follow_ups_visible_to(user)
-        .filter(owner=user, status=FollowUpAction.Status.OPEN)
-        .exclude(meeting__status=Meeting.Status.WITHDRAWN)
-        .select_related("meeting", "owed_to")
-        .order_by("due_date")
-    )
-
-
-def awaiting_review_for(liaison) -> QuerySet[Meeting]:
-    return (
-        meetings_visible_to(liaison)
-        .filter(status=Meeting.Status.SUBMITTED)
-        .select_related("area")
-        .prefetch_related("groups")
-        .order_by("first_submitted_at")
-    )

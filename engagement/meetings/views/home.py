@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from engagement.accounts.models import Role
-from engagement.meetings.queries import meeting as queries
+from engagement.meetings.queries import home as queries
 
 HOME_LIST_LIMIT = 10
 
@@ -16,17 +16,37 @@ def first_few(queryset, limit: int = HOME_LIST_LIMIT) -> dict:
     return {"rows": rows[:limit], "more": len(rows) > limit}
 
 
+def _officer_work(user) -> dict:
+    return {
+        "disputes": first_few(queries.disputes_for(user)),
+        "drafts": first_few(queries.drafts_of(user)),
+        "follow_ups": first_few(queries.outstanding_follow_ups_of(user)),
+    }
+
+
+def _liaison_work(user) -> dict:
+    today = timezone.localdate()
+    awaiting = first_few(queries.awaiting_review_by(user))
+    for meeting in awaiting["rows"]:
+        meeting.days_waiting = (today - timezone.localdate(meeting.first_submitted_at)).days
+    return {
+        "awaiting_review": awaiting,
+        "my_disputes": first_few(queries.disputes_raised_by(user)),
+        "to_confirm": first_few(queries.report_backs_to_confirm(user)),
+        "owed": first_few(queries.follow_ups_owed_to_groups_of(user)),
+    }
+
+
+def _admin_work(user) -> dict:
+    return {"escalated": first_few(queries.escalated_disputes())}
+
+
+WORK_BY_ROLE = {Role.OFFICER: _officer_work, Role.LIAISON: _liaison_work, Role.ADMIN: _admin_work}
+
+
 @login_required
 def home(request):
     """ "My work": what this person should do next, by role."""
-    user = request.user
-    context = {"today": timezone.localdate()}
-    if user.role == Role.OFFICER:
-        context |= {
-            "drafts": first_few(queries.drafts_of(user)),
-            "disputes": first_few(queries.disputes_for(user)),
-            "follow_ups": first_few(queries.open_follow_ups_of(user)),
-        }
-    elif user.role == Role.LIAISON:
-        context |= {"awaiting_review": first_few(queries.awaiting_review_for(user))}
+    work = WORK_BY_ROLE.get(request.user.role)
+    context = work(request.user) if work else {}
     return render(request, "meetings/home.html", context)

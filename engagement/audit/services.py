@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 
 from django.db import models
 
+from engagement import clock
 from engagement.audit.models import AuditEvent
 
 
@@ -64,6 +65,7 @@ def record_event(
     else:
         record_id = ""
     return AuditEvent.objects.create(
+        at=clock.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         record_kind=record_kind,

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from engagement import clock
 from engagement.accounts.models import Role, User
 from engagement.audit.models import AuditEvent
 from engagement.audit.services import display_value, record_event
@@ -65,7 +65,7 @@ def _save(
     reason: str = "",
 ) -> FollowUpAction:
     action.version += 1
-    action.updated_at = timezone.now()
+    action.updated_at = clock.now()
     action.full_clean(exclude=["meeting", "owner", "owed_to"])
     action.save()
     record_event(
@@ -107,7 +107,7 @@ def follow_up_mark_partly_done(
     errors = {"remaining": REMAINING_ERROR} if not remaining else {}
     if due_date is None:
         errors["due_date"] = NEW_DUE_DATE_ERROR
-    elif due_date < timezone.localdate():
+    elif due_date < clock.today():
         errors["due_date"] = DUE_DATE_PAST_ERROR
     _require(errors)
     locked = _locked(action, expected_version)
@@ -131,7 +131,7 @@ def follow_up_complete(
     errors = {"outcome": OUTCOME_ERROR} if not outcome else {}
     if completed_on is None:
         errors["completed_on"] = COMPLETED_ON_ERROR
-    elif completed_on > timezone.localdate():
+    elif completed_on > clock.today():
         errors["completed_on"] = COMPLETED_IN_FUTURE_ERROR
     elif completed_on < action.meeting.date:
         errors["completed_on"] = COMPLETED_BEFORE_MEETING_ERROR
@@ -156,7 +156,7 @@ def follow_up_report_back(
     errors = {}
     if reported_back_on is None:
         errors["reported_back_on"] = REPORTED_BACK_ON_ERROR
-    elif reported_back_on > timezone.localdate():
+    elif reported_back_on > clock.today():
         errors["reported_back_on"] = REPORTED_IN_FUTURE_ERROR
     elif action.completed_on and reported_back_on < action.completed_on:
         errors["reported_back_on"] = REPORTED_BEFORE_DONE_ERROR
@@ -236,6 +236,7 @@ def report_back_confirm(
         liaison=by,
         reported_back_on=locked.reported_back_on,
         answer=answer,
+        created_at=clock.now(),
         comment=(comment or "").strip(),
     )
     record_event(

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from engagement import clock
 from engagement.accounts.models import OfficerProfile, Role, Unit, User
 from engagement.audit.models import AuditEvent
 from engagement.audit.services import diff, display_value, record_event, snapshot
@@ -153,7 +153,9 @@ def _save_disclosures(meeting: Meeting, wanted: list[dict]) -> dict:
 def _save_follow_ups(meeting: Meeting, wanted: list[dict]) -> dict:
     changes = {}
     for values in wanted:
-        action = values.get("instance") or FollowUpAction(meeting=meeting)
+        action = values.get("instance") or FollowUpAction(
+            meeting=meeting, created_at=clock.now(), updated_at=clock.now()
+        )
         if action.pk and action.meeting_id != meeting.pk:
             raise ValidationError("That follow-up belongs to another meeting.")
         before = _follow_up_summary(action) if action.pk else ""
@@ -164,7 +166,7 @@ def _save_follow_ups(meeting: Meeting, wanted: list[dict]) -> dict:
         if before != after:
             if action.pk:
                 action.version += 1
-                action.updated_at = timezone.now()
+                action.updated_at = clock.now()
             action.save()
             changes[f"follow-up {action.uuid}"] = [before, after]
     return changes
@@ -200,7 +202,7 @@ def _snapshot(meeting: Meeting) -> dict[str, str]:
 
 @transaction.atomic
 def meeting_create(*, by: User, parts: MeetingParts, submit: bool) -> Meeting:
-    now = timezone.now()
+    now = clock.now()
     meeting = Meeting(author=by, unit=_unit_of(by), created_at=now, updated_at=now)
     _check_parts(parts, submit=submit)
     _apply(meeting, parts)
@@ -271,7 +273,7 @@ def meeting_update(
     _check_parts(parts, submit=submit or locked.status != Meeting.Status.DRAFT)
     before = _snapshot(locked)
     _apply(locked, parts)
-    now = timezone.now()
+    now = clock.now()
     locked.groups.set(parts.groups)
     changes = diff(before, _snapshot(locked))
     changes |= _save_disclosures(locked, parts.disclosures)
@@ -304,7 +306,7 @@ def meeting_withdraw(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     transition = check_transition(MEETING_TRANSITIONS, "withdraw", locked, by)
     changes = status_change(locked, transition)
-    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_at = clock.now()
     locked.withdrawal_reason = reason
     locked.version += 1
     locked.updated_at = locked.withdrawn_at

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from engagement import clock
 from engagement.accounts.models import User
 from engagement.audit.services import record_event
 from engagement.meetings import notifications, rules
@@ -86,6 +86,7 @@ def review_submit(
         accuracy=accuracy,
         trust_effect=trust_effect,
         comments=comments.strip(),
+        created_at=clock.now(),
     )
     review.full_clean()
     review.save()
@@ -168,7 +169,7 @@ def dispute_escalate(*, dispute: Dispute, by: User, reason: str) -> Dispute:
     locked = Dispute.objects.select_for_update().select_related("meeting").get(pk=dispute.pk)
     transition = check_transition(DISPUTE_TRANSITIONS, "escalate", locked, by)
     changes = {"dispute": status_change(locked, transition)["status"]}
-    locked.closed_at = timezone.now()
+    locked.closed_at = clock.now()
     locked.closed_by = by
     locked.escalation_reason = reason
     locked.save()
@@ -189,7 +190,7 @@ def disputes_lapse(*, now: datetime | None = None) -> int:
 
     Run daily (send_reminders does). A lapsed dispute is never counted as confirmed.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(days=settings.DISPUTE_LAPSE_DAYS)
     stale = Dispute.objects.filter(status=Dispute.Status.CORRECTED, corrected_at__lt=cutoff)
     count = 0

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "engagement.accounts",
     "engagement.community",
     "engagement.meetings",
@@ -214,8 +216,40 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email is printed to the console unless EMAIL_HOST names an SMTP server (or EMAIL_BACKEND
+# says otherwise); tests use Django's in-memory outbox. It is sent by the task worker,
+# never inside a request, so a slow or refusing server only delays it.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "engagement-log@localhost")
+# The address links in emails start with; in production, https on the first allowed host.
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or (
+        "http://127.0.0.1:8000"
+        if DEBUG or TESTING or not ALLOWED_HOSTS
+        else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+    )
+).rstrip("/")
+
+# Background work through Django's tasks API (the django-tasks backport of django.tasks):
+# queued in the database, run by `manage.py db_worker`, so no broker is needed.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # A corrected dispute with no new review within this many days ends as lapsed.

@@ -23,6 +23,7 @@ from engagement.meetings.models.meeting import (
     Disclosure,
     Meeting,
 )
+from engagement.meetings.models.notification import ReminderSent
 from engagement.meetings.models.review import DisclosureConfirmation, Dispute, Review
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Dispute",
     "FollowUpAction",
     "Meeting",
+    "ReminderSent",
     "ReportBackConfirmation",
     "Review",
 ]

@@ -5,12 +5,22 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from engagement.accounts.models import User
+from engagement.audit.models import AuditEvent
 from engagement.community.models import Area, CommunityGroup
-from engagement.meetings.models import Disclosure, FollowUpAction, Meeting, Review
+from engagement.meetings.models import (
+    Disclosure,
+    Dispute,
+    FollowUpAction,
+    Meeting,
+    ReportBackConfirmation,
+    Review,
+)
 
 
-def seed(**options):
-    call_command("seed_demo", meetings=120, allow_production=True, stdout=StringIO(), **options)
+def seed(meetings=120, **options):
+    call_command(
+        "seed_demo", meetings=meetings, allow_production=True, stdout=StringIO(), **options
+    )
 
 
 def test_seed_demo_builds_a_believable_world(db):
@@ -37,9 +47,9 @@ def test_seed_demo_builds_a_believable_world(db):
 
 
 def test_seed_demo_twice_does_not_duplicate(db):
-    seed()
+    seed(meetings=20)
     counts = (User.objects.count(), CommunityGroup.objects.count(), Meeting.objects.count())
-    seed()
+    seed(meetings=20)
     assert (User.objects.count(), CommunityGroup.objects.count(), Meeting.objects.count()) == counts
 
 
@@ -48,3 +58,31 @@ def test_seed_demo_refuses_production_without_the_flag(db, settings):
     with pytest.raises(CommandError, match="DEBUG=true"):
         call_command("seed_demo", meetings=1)
     assert not Meeting.objects.exists()
+
+
+def test_seed_demo_replays_the_workflow_the_app_enforces(db):
+    seed()
+    # Histories read in the order things happened.
+    for meeting in Meeting.objects.exclude(status="draft")[:60]:
+        actions = list(
+            AuditEvent.objects.filter(meeting=meeting)
+            .order_by("at", "pk")
+            .values_list("action", flat=True)
+        )
+        assert actions[:2] == ["create", "submit"], (meeting, actions)
+        if meeting.status in ("reviewed", "disputed"):
+            assert "review" in actions
+    # Disputed and reviewed only as a review decided; disputes at every stage.
+    for meeting in Meeting.objects.filter(status="disputed"):
+        assert meeting.disputes.exists()
+    assert set(Dispute.objects.values_list("status", flat=True)) >= {
+        "open",
+        "resolved",
+        "escalated",
+    }
+    assert ReportBackConfirmation.objects.exists()
+    assert (
+        FollowUpAction.objects.filter(status="cancelled").exclude(cancellation_reason="").exists()
+    )
+    for meeting in Meeting.objects.exclude(status="draft"):
+        meeting.full_clean()

@@ -55,15 +55,18 @@ def _reviewer(user: User, meeting: Meeting) -> bool:
     ).exists()
 
 
+def _liaison_of_disputed_meeting(user: User, dispute: Dispute) -> bool:
+    """Whoever's review settles it: a liaison of one of the meeting's groups."""
+    return user.role == Role.LIAISON and dispute.meeting.groups.filter(liaisons=user).exists()
+
+
 def _author_or_admin(user: User, meeting: Meeting) -> bool:
     return user.role == Role.ADMIN or meeting.author_id == user.pk
 
 
 def _party_to_dispute(user: User, dispute: Dispute) -> bool:
     """The officers of the meeting and the liaisons of its groups may escalate."""
-    if user.role == Role.OFFICER:
-        return True
-    return user.role == Role.LIAISON and dispute.meeting.groups.filter(liaisons=user).exists()
+    return user.role == Role.OFFICER or _liaison_of_disputed_meeting(user, dispute)
 
 
 def _system(user: User | None, record) -> bool:
@@ -115,11 +118,11 @@ DISPUTE_TRANSITIONS: Mapping[str, Transition] = {
         ),
         Transition(
             "redispute", "Disputed again", frozenset({DS.CORRECTED}), DS.OPEN,
-            _reviewer, AuditEvent.Action.REVIEW,
+            _liaison_of_disputed_meeting, AuditEvent.Action.REVIEW,
         ),
         Transition(
             "resolve", "Resolved", frozenset({DS.CORRECTED}), DS.RESOLVED,
-            _reviewer, AuditEvent.Action.REVIEW,
+            _liaison_of_disputed_meeting, AuditEvent.Action.REVIEW,
         ),
         Transition(
             "escalate", "Mark as unresolved and escalate", frozenset({DS.OPEN, DS.CORRECTED}),

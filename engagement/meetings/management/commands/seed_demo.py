@@ -10,15 +10,33 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from engagement import clock
 from engagement.accounts.models import OfficerProfile, Role, Unit, User
-from engagement.audit.models import AuditEvent
 from engagement.community.models import Area, CommunityGroup
 from engagement.meetings.models import (
     Disclosure,
     DisclosureConfirmation,
-    FollowUpAction,
+    Dispute,
     Meeting,
+    ReportBackConfirmation,
     Review,
+)
+from engagement.meetings.services.follow_up import (
+    follow_up_cancel,
+    follow_up_complete,
+    follow_up_report_back,
+    report_back_confirm,
+)
+from engagement.meetings.services.meeting import (
+    MeetingParts,
+    meeting_create,
+    meeting_update,
+    meeting_withdraw,
+)
+from engagement.meetings.services.review import (
+    dispute_escalate,
+    disputes_lapse,
+    review_submit,
 )
 
 DEMO_ACCOUNTS = [
@@ -272,6 +290,8 @@ class DemoBuilder:
     def meetings(self, count: int) -> None:
         for _ in range(count):
             self.meeting()
+        # Disputes corrected long ago and never re-reviewed end as they would in use.
+        disputes_lapse()
 
     def when(self, day, *, latest_days_after: int) -> datetime:
         moment = datetime.combine(day, time(9)) + timedelta(
@@ -279,112 +299,114 @@ class DemoBuilder:
         )
         return min(timezone.make_aware(moment), timezone.now())
 
+    def later(self, moment: datetime, *, days: int) -> datetime:
+        return min(moment + timedelta(days=self.rng.randint(1, days)), timezone.now())
+
     def meeting(self) -> None:
+        """One meeting's life, replayed through the services at the moments it happened."""
         rng = self.rng
         unit = rng.choice(list(self.units.values()))
         officers = self.officers_by_unit[unit.pk]
-        day = self.today - timedelta(days=rng.randint(0, 364))
         groups = self.groups_by_area.get(unit.area_id) or []
-        area = unit.area
         if not groups:
             return
+        day = self.today - timedelta(days=rng.randint(0, 364))
         chosen = rng.sample(groups, k=min(len(groups), rng.choice([1, 1, 1, 2])))
-        attendees = rng.randint(3, 40)
-        under_25 = rng.randint(0, attendees) if rng.random() < 0.4 else 0
-        under_18 = rng.randint(0, under_25) if under_25 and rng.random() < 0.5 else 0
-        passed_on = rng.random() < 0.12
-        age = (self.today - day).days
-        status = self.status_for(age)
         author = rng.choice(officers)
-        created = self.when(day, latest_days_after=2)
-        first_submitted = None
-        if status != Meeting.Status.DRAFT:
-            first_submitted = self.when(day, latest_days_after=6)
-        concerns = {topic: rng.random() < 0.15 for topic in Meeting.ConcernTopic.values}
-        if area.risk_level == Area.RiskLevel.HIGH and rng.random() < 0.3:
-            concerns["concern_surveillance"] = True
-        meeting = Meeting.objects.create(
-            date=day,
-            start_time=time(rng.choice([10, 13, 17, 18, 19]), rng.choice([0, 30])),
-            duration_minutes=rng.choice([45, 60, 60, 90, 120]),
-            venue_kind=rng.choice(Meeting.VenueKind.values),
-            area=area,
-            unit=unit,
-            initiated_by=rng.choice(Meeting.InitiatedBy.values),
-            focus=Meeting.Focus.COMMUNITY_FOCUSED if rng.random() < 0.7 else Meeting.Focus.TARGETED,
-            purpose=rng.choice(PURPOSES),
-            topics=rng.choice(TOPICS),
-            attendee_count=attendees,
-            under_25_count=under_25,
-            under_18_count=under_18,
-            responsible_adult_present=(rng.random() < 0.9) if under_18 else None,
-            information_shared="Explained the team's role, how to report concerns and how "
-            "information from meetings like this one is handled.",
-            concerns_raised="Worries about being watched and about young people being "
-            "referred without their families knowing."
-            if concerns["concern_surveillance"]
-            else "",
-            **concerns,
-            passed_on=passed_on,
-            passed_on_kind=rng.choice(Meeting.PassedOnKind.values) if passed_on else "",
-            passed_on_reason="A safeguarding concern about a vulnerable adult."
-            if passed_on
-            else "",
-            community_told_passed_on=(rng.random() < 0.6) if passed_on else None,
-            summary="A constructive meeting. The group asked for clearer information on how "
-            "to report hate incidents and for regular updates.",
-            internal_notes="Relationship improving; keep the same officers where possible.",
-            status=Meeting.Status.DRAFT
-            if status == Meeting.Status.DRAFT
-            else Meeting.Status.SUBMITTED,
-            author=author,
-            created_at=created,
-            updated_at=first_submitted or created,
-            first_submitted_at=first_submitted,
-        )
-        meeting.groups.set(chosen)
         attending = [
             author,
             *rng.sample([o for o in officers if o != author], k=rng.choice([0, 0, 1])),
         ]
-        disclosures = [
-            Disclosure.objects.create(meeting=meeting, officer=officer, **self.disclosure())
-            for officer in attending
+        age = (self.today - day).days
+        stage = self.stage_for(age)
+        created = self.when(day, latest_days_after=2)
+        parts = MeetingParts(
+            fields=self.meeting_fields(day, unit.area),
+            groups=chosen,
+            disclosures=[{"officer": officer, **self.disclosure()} for officer in attending],
+            follow_ups=self.promises(day, chosen, attending) if rng.random() < 0.5 else [],
+        )
+        with clock.replaying_at(created):
+            meeting = meeting_create(by=author, parts=parts, submit=False)
+        if stage == "draft":
+            return
+        # Later saves of the form name the actions it created, as the edit form does.
+        parts.follow_ups = [
+            {**values, "instance": action}
+            for values, action in zip(parts.follow_ups, meeting.follow_ups.order_by("pk"))
         ]
-        events = [
-            AuditEvent(actor=author, action=AuditEvent.Action.CREATE, at=created,
-                       record_kind="meeting", record_id=str(meeting.uuid), meeting=meeting)
-        ]  # fmt: skip
-        if first_submitted:
-            events.append(
-                AuditEvent(actor=author, action=AuditEvent.Action.SUBMIT, at=first_submitted,
-                           record_kind="meeting", record_id=str(meeting.uuid), meeting=meeting)
-            )  # fmt: skip
-        if rng.random() < 0.5:
-            self.follow_ups(meeting, chosen, attending, first_submitted)
-        if status in (Meeting.Status.REVIEWED, Meeting.Status.DISPUTED):
-            events.append(self.review(meeting, chosen, disclosures, first_submitted))
-        if status == Meeting.Status.WITHDRAWN:
-            meeting.status = Meeting.Status.WITHDRAWN
-            meeting.withdrawn_at = self.when(day, latest_days_after=10)
-            meeting.withdrawal_reason = "Logged twice by mistake."
-            meeting.save()
-            events.append(
-                AuditEvent(actor=author, action=AuditEvent.Action.WITHDRAW, at=meeting.withdrawn_at,
-                           record_kind="meeting", record_id=str(meeting.uuid), meeting=meeting,
-                           reason=meeting.withdrawal_reason)
-            )  # fmt: skip
-        AuditEvent.objects.bulk_create(events)
+        submitted = max(self.when(day, latest_days_after=6), created)
+        with clock.replaying_at(submitted):
+            meeting = meeting_update(
+                meeting=meeting,
+                by=author,
+                parts=parts,
+                expected_version=meeting.version,
+                submit=True,
+            )
+        if stage == "withdrawn":
+            with clock.replaying_at(self.later(submitted, days=10)):
+                meeting_withdraw(meeting=meeting, by=author, reason="Logged twice by mistake.")
+            return
+        self.work_on_follow_ups(meeting, day, after=submitted)
+        if stage == "reviewed":
+            reviewed = self.later(submitted, days=25)
+            meeting = self.review(meeting, chosen, reviewed)
+            if meeting.status == Meeting.Status.DISPUTED:
+                self.answer_dispute(meeting, parts, author, chosen, reviewed)
 
-    def status_for(self, age_days: int) -> str:
+    def stage_for(self, age_days: int) -> str:
         roll = self.rng.random()
         if age_days <= 21 and roll < 0.25:
-            return Meeting.Status.DRAFT
+            return "draft"
         if age_days <= 10 or roll < 0.30:
-            return Meeting.Status.SUBMITTED
+            return "submitted"
         if roll > 0.98:
-            return Meeting.Status.WITHDRAWN
-        return Meeting.Status.REVIEWED
+            return "withdrawn"
+        return "reviewed"
+
+    def meeting_fields(self, day, area) -> dict:
+        rng = self.rng
+        attendees = rng.randint(3, 40)
+        under_25 = rng.randint(0, attendees) if rng.random() < 0.4 else 0
+        under_18 = rng.randint(0, under_25) if under_25 and rng.random() < 0.5 else 0
+        passed_on = rng.random() < 0.12
+        concerns = {topic: rng.random() < 0.15 for topic in Meeting.ConcernTopic.values}
+        if area.risk_level == Area.RiskLevel.HIGH and rng.random() < 0.3:
+            concerns["concern_surveillance"] = True
+        return {
+            "date": day,
+            "start_time": time(rng.choice([10, 13, 17, 18, 19]), rng.choice([0, 30])),
+            "duration_minutes": rng.choice([45, 60, 60, 90, 120]),
+            "venue_kind": rng.choice(Meeting.VenueKind.values),
+            "area": area,
+            "initiated_by": rng.choice(Meeting.InitiatedBy.values),
+            "focus": Meeting.Focus.COMMUNITY_FOCUSED
+            if rng.random() < 0.7
+            else Meeting.Focus.TARGETED,
+            "purpose": rng.choice(PURPOSES),
+            "topics": rng.choice(TOPICS),
+            "attendee_count": attendees,
+            "under_25_count": under_25,
+            "under_18_count": under_18,
+            "responsible_adult_present": (rng.random() < 0.9) if under_18 else None,
+            "information_shared": "Explained the team's role, how to report concerns and how "
+            "information from meetings like this one is handled.",
+            "concerns_raised": "Worries about being watched and about young people being "
+            "referred without their families knowing."
+            if concerns["concern_surveillance"]
+            else "",
+            **concerns,
+            "passed_on": passed_on,
+            "passed_on_kind": rng.choice(Meeting.PassedOnKind.values) if passed_on else "",
+            "passed_on_reason": "A safeguarding concern about a vulnerable adult."
+            if passed_on
+            else "",
+            "community_told_passed_on": (rng.random() < 0.6) if passed_on else None,
+            "summary": "A constructive meeting. The group asked for clearer information on "
+            "how to report hate incidents and for regular updates.",
+            "internal_notes": "Relationship improving; keep the same officers where possible.",
+        }
 
     def disclosure(self) -> dict:
         roll = self.rng.random()
@@ -404,64 +426,123 @@ class DemoBuilder:
             "reason": "" if level == Disclosure.Level.FULL else self.rng.choice(NOT_FULL_REASONS),
         }
 
-    def follow_ups(self, meeting, groups, attending, first_submitted) -> None:
-        rng = self.rng
-        for _ in range(rng.choice([1, 1, 2])):
-            due = meeting.date + timedelta(days=rng.randint(7, 60))
-            action = FollowUpAction(
-                meeting=meeting,
-                description=rng.choice(PROMISES),
-                owner=rng.choice(attending),
-                owed_to=rng.choice(groups),
-                due_date=due,
-                created_at=first_submitted or meeting.created_at,
-            )
-            roll = rng.random()
-            if due < self.today and roll < 0.7:
-                action.status = FollowUpAction.Status.DONE
-                action.completed_on = min(due + timedelta(days=rng.randint(-10, 8)), self.today)
-                action.completed_on = max(action.completed_on, meeting.date)
-                action.outcome = "Done and shared with the group."
-                if rng.random() < 0.6:
-                    action.reported_back_on = min(
-                        action.completed_on + timedelta(days=rng.randint(0, 14)), self.today
-                    )
-            elif due < self.today and roll < 0.8:
-                action.status = FollowUpAction.Status.CANCELLED
-                action.cancellation_reason = "The group asked us not to go ahead."
-            action.save()
+    def promises(self, day, groups, attending) -> list[dict]:
+        return [
+            {
+                "description": self.rng.choice(PROMISES),
+                "owner": self.rng.choice(attending),
+                "owed_to": self.rng.choice(groups),
+                "due_date": day + timedelta(days=self.rng.randint(7, 60)),
+            }
+            for _ in range(self.rng.choice([1, 1, 2]))
+        ]
 
-    def review(self, meeting, groups, disclosures, first_submitted) -> AuditEvent:
+    def work_on_follow_ups(self, meeting, day, *, after: datetime) -> None:
+        """Owners do, cancel or report back what is due; the liaisons answer report-backs."""
+        rng = self.rng
+        for action in meeting.follow_ups.select_related("owner", "owed_to", "meeting"):
+            roll = rng.random()
+            if action.due_date >= self.today or roll >= 0.8:
+                continue
+            if roll >= 0.7:
+                at = self.moment(action.due_date, after=after)
+                with clock.replaying_at(at):
+                    follow_up_cancel(
+                        action=action,
+                        by=action.owner,
+                        reason="The group asked us not to go ahead.",
+                        expected_version=action.version,
+                    )
+                continue
+            completed_on = min(
+                max(action.due_date + timedelta(days=rng.randint(-10, 8)), day), self.today
+            )
+            with clock.replaying_at(self.moment(completed_on, after=after)):
+                action = follow_up_complete(
+                    action=action,
+                    by=action.owner,
+                    outcome="Done and shared with the group.",
+                    completed_on=completed_on,
+                    expected_version=action.version,
+                )
+            if rng.random() >= 0.6:
+                continue
+            reported = min(completed_on + timedelta(days=rng.randint(0, 14)), self.today)
+            with clock.replaying_at(self.moment(reported, after=after)):
+                action = follow_up_report_back(
+                    action=action,
+                    by=action.owner,
+                    reported_back_on=reported,
+                    expected_version=action.version,
+                )
+            liaisons = list(action.owed_to.liaisons.all())
+            if liaisons and rng.random() < 0.7:
+                answer = rng.choices(ReportBackConfirmation.Answer.values, [75, 15, 10])[0]
+                with clock.replaying_at(self.later(self.moment(reported, after=after), days=10)):
+                    report_back_confirm(
+                        action=action,
+                        by=rng.choice(liaisons),
+                        answer=answer,
+                        comment="" if answer == "yes" else "Not everyone in the group heard.",
+                        expected_version=action.version,
+                    )
+
+    def moment(self, day, *, after: datetime) -> datetime:
+        """Late afternoon of `day`, but never before `after` nor after now."""
+        at = max(timezone.make_aware(datetime.combine(day, time(16))), after)
+        return min(at, timezone.now())
+
+    def review(self, meeting, groups, at: datetime) -> Meeting:
         rng = self.rng
         liaisons = [liaison for group in groups for liaison in group.liaisons.all()]
-        liaison = rng.choice(liaisons) if liaisons else User.objects.get(username="liaison")
-        reviewed_at = min(first_submitted + timedelta(days=rng.randint(1, 25)), timezone.now())
+        if not liaisons:
+            return meeting
         accuracy = rng.choices(Review.Accuracy.values, weights=[80, 15, 5], k=1)[0]
-        review = Review.objects.create(
-            meeting=meeting,
-            liaison=liaison,
-            meeting_version=meeting.version,
-            accuracy=accuracy,
-            trust_effect=rng.choices(Review.TrustEffect.values, weights=[45, 45, 10], k=1)[0],
-            comments="Matches our notes of the meeting." if accuracy == "accurate" else
-            "Some points are not how we remember them.",
-            created_at=reviewed_at,
-        )  # fmt: skip
-        disputed = accuracy == Review.Accuracy.INACCURATE
-        for disclosure in disclosures:
-            answer = self.confirmation(disclosure.level)
-            DisclosureConfirmation.objects.create(
-                review=review, disclosure=disclosure, answer=answer
+        with clock.replaying_at(at):
+            review_submit(
+                meeting=meeting,
+                by=rng.choice(liaisons),
+                accuracy=accuracy,
+                trust_effect=rng.choices(Review.TrustEffect.values, weights=[45, 45, 10])[0],
+                comments="Matches our notes of the meeting."
+                if accuracy == Review.Accuracy.ACCURATE
+                else "Some points are not how we remember them.",
+                confirmations={d.pk: self.confirmation(d.level) for d in meeting.disclosures.all()},
+                expected_version=meeting.version,
             )
-            if disclosure.level == Disclosure.Level.FULL and answer != "yes":
-                disputed = True
-        meeting.status = Meeting.Status.DISPUTED if disputed else Meeting.Status.REVIEWED
-        meeting.save(update_fields=["status"])
-        return AuditEvent(
-            actor=liaison, action=AuditEvent.Action.REVIEW, at=reviewed_at, record_kind="meeting",
-            record_id=str(meeting.uuid), meeting=meeting,
-            changes={"status": ["Submitted", meeting.get_status_display()]},
-        )  # fmt: skip
+        meeting.refresh_from_db()
+        return meeting
+
+    def answer_dispute(self, meeting, parts, author, groups, disputed_at) -> None:
+        """Most disputes are corrected; some are then confirmed, some escalated."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.25 or disputed_at > timezone.now() - timedelta(days=5):
+            return  # still waiting for the officer
+        if roll < 0.35:
+            dispute = meeting.disputes.get(status=Dispute.Status.OPEN)
+            with clock.replaying_at(self.later(disputed_at, days=10)):
+                dispute_escalate(
+                    dispute=dispute,
+                    by=author,
+                    reason="We and the group remember the introductions differently.",
+                )
+            return
+        corrected = self.later(disputed_at, days=7)
+        for disclosure in parts.disclosures:
+            if disclosure["level"] == Disclosure.Level.FULL:
+                disclosure["timing"] = Disclosure.Timing.DURING
+        with clock.replaying_at(corrected):
+            meeting = meeting_update(
+                meeting=meeting,
+                by=author,
+                parts=parts,
+                expected_version=meeting.version,
+                submit=True,
+                note="The role was explained during the meeting, not at the start.",
+            )
+        if roll < 0.8:
+            self.review(meeting, groups, self.later(corrected, days=10))
 
     def confirmation(self, level: str) -> str:
         weights = {

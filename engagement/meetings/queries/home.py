@@ -69,9 +69,7 @@ def awaiting_review_by(liaison: User) -> QuerySet[Meeting]:
 def disputes_raised_by(liaison: User) -> QuerySet[Dispute]:
     """Disputes the liaison's reviews opened, newest first, and where each stands."""
     return (
-        Dispute.objects.filter(
-            opened_by__liaison=liaison, meeting__in=meetings_visible_to(liaison)
-        )
+        Dispute.objects.filter(opened_by__liaison=liaison, meeting__in=meetings_visible_to(liaison))
         .select_related("meeting")
         .order_by("-opened_at", "-pk")
     )

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "engagement.accounts.context_processors.role",
+                "engagement.meetings.context_processors.nav_section",
             ],
         },
     },

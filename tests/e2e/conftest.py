@@ -7,6 +7,7 @@ from test code unless told that is safe here (it is: the loop is Playwright's ow
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.axe import PageChecker
 
@@ -14,6 +15,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}
+# How long a journey waits for a visible state before calling it missing.
+PAGE_WAIT_MS = 60_000
 
 
 @pytest.fixture(scope="session")
@@ -52,14 +55,17 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def page(page, live_server):
-    """A fresh page per test (new browser context), with a short default timeout so a
-    missing label fails fast instead of hanging for 30 seconds.
+    """A fresh page per test (new browser context).
+
+    Waits are for visible states, with a generous limit: CI's machine may be busy with
+    other work (a load of 10 on 2 cores), and a slow page is not a broken one.
 
     Every console error fails the test (a script error, or anything the
     Content-Security-Policy blocked), and so does any static file that fails to load.
     Pages' own 4xx answers (a form with errors, a 404) are expected and are not errors.
     """
-    page.set_default_timeout(5_000)
+    page.set_default_timeout(PAGE_WAIT_MS)
+    expect.set_options(timeout=PAGE_WAIT_MS)
     errors = []
 
     def on_console(message):

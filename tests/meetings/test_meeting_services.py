@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from engagement.audit.models import AuditEvent
 from engagement.meetings.models import Disclosure, Meeting
+from engagement.meetings.services import StaleEdit
 from engagement.meetings.services import meeting as services
 from engagement.meetings.services.meeting import MeetingParts
 from tests.factories import ConfirmationFactory, ReviewFactory
@@ -148,7 +149,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(officer, colleague, area, g
         parts=parts_for(area, [group], [full(officer)], purpose="Colleague's edit"),
         expected_version=loaded_version,
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit, match="Someone else saved this meeting") as caught:
         services.meeting_update(
             meeting=meeting,
             by=officer,
@@ -157,11 +158,12 @@ def test_a_stale_edit_is_refused_and_changes_nothing(officer, colleague, area, g
         )
     meeting.refresh_from_db()
     assert meeting.purpose == "Colleague's edit"
+    assert caught.value.current.purpose == "Colleague's edit"
 
 
 def test_reviewed_meeting_cannot_be_updated(officer, meeting, area, group):
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.REVIEWED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=services.NOT_EDITABLE_ERROR):
         services.meeting_update(
             meeting=meeting,
             by=officer,
@@ -190,7 +192,7 @@ def test_a_confirmed_disclosure_cannot_be_removed(officer, colleague, meeting, a
         meeting=meeting, officer=colleague, level="full", method="verbal", timing="start"
     )
     ConfirmationFactory(review=ReviewFactory(meeting=meeting), disclosure=disclosure)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=services.CONFIRMED_DISCLOSURE_ERROR):
         services.meeting_update(
             meeting=meeting,
             by=officer,
@@ -201,7 +203,7 @@ def test_a_confirmed_disclosure_cannot_be_removed(officer, colleague, meeting, a
 
 
 def test_withdraw_needs_a_reason_and_keeps_the_record(officer, meeting):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=services.WITHDRAW_REASON_ERROR):
         services.meeting_withdraw(meeting=meeting, by=officer, reason="  ")
     withdrawn = services.meeting_withdraw(meeting=meeting, by=officer, reason="Logged twice")
     assert withdrawn.status == Meeting.Status.WITHDRAWN
@@ -225,7 +227,7 @@ def test_services_refuse_cross_record_mistakes(officer, area, group, second_grou
 
 
 def test_only_officers_with_a_unit_can_log(liaison, area, group, officer):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=services.NOT_AN_OFFICER_ERROR):
         services.meeting_create(
             by=liaison, parts=parts_for(area, [group], [full(officer)]), submit=True
         )

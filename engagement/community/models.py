@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class Area(models.Model):
@@ -71,3 +72,8 @@ class CommunityGroup(models.Model):
 
     def has_declined_by(self, day) -> bool:
         return self.declined_engagement_from is not None and day >= self.declined_engagement_from
+
+    @property
+    def has_declined(self) -> bool:
+        """For templates, which cannot pass a day: declined as of today."""
+        return self.has_declined_by(timezone.localdate())

@@ -1,9 +1,12 @@
 import datetime
+import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement.meetings.filters import DATE_RANGE_ERROR
 from engagement.meetings.models import Meeting
 from tests.factories import CommunityGroupFactory, MeetingFactory
 
@@ -162,3 +165,108 @@ def test_a_bad_filter_is_named_in_the_error_summary(signed_in, meeting):
     assert 'href="#id_date_to">To: Enter a valid date.' in html
     # The other filters still apply and the list still shows.
     assert meeting.purpose in html
+
+
+class Attributes(HTMLParser):
+    """Every element's attributes by id, and the text inside each element with an id."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.by_id: dict[str, dict[str, str]] = {}
+        self.text: dict[str, str] = {}
+        self._open: list[str | None] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        element_id = attributes.get("id")
+        if element_id:
+            self.by_id[element_id] = attributes
+            self.text.setdefault(element_id, "")
+        if tag not in {"input", "br", "img", "meta", "link"}:
+            self._open.append(element_id)
+
+    def handle_endtag(self, tag):
+        if tag not in {"input", "br", "img", "meta", "link"} and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for element_id in self._open:
+            if element_id:
+                self.text[element_id] += data
+
+
+def test_the_search_box_is_described_by_its_hint(signed_in, meeting):
+    page = Attributes(signed_in.get(LIST_URL).content.decode())
+    assert page.by_id["id_q"]["aria-describedby"] == "id_q-hint"
+    assert "Words in the purpose, topics or summary." in page.text["id_q-hint"]
+
+
+def test_a_field_with_an_error_is_described_by_it(signed_in, meeting):
+    page = Attributes(signed_in.get(LIST_URL, {"date_to": "31/31/2026"}).content.decode())
+    assert page.by_id["id_date_to"]["aria-describedby"] == "id_date_to-error"
+    assert "govuk-input--error" in page.by_id["id_date_to"]["class"]
+    assert "Enter a valid date." in page.text["id_date_to-error"]
+    # Every id the page points at exists.
+    for attributes in page.by_id.values():
+        for target in attributes.get("aria-describedby", "").split():
+            assert target in page.by_id, f"aria-describedby points at missing #{target}"
+
+
+def test_a_from_date_after_the_to_date_is_an_error_not_an_empty_list(signed_in, meeting):
+    today = timezone.localdate()
+    params = {
+        "date_from": today.isoformat(),
+        "date_to": (today - datetime.timedelta(days=30)).isoformat(),
+    }
+    response = signed_in.get(LIST_URL, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem with the filters" in html
+    assert f'href="#id_date_to">To: {DATE_RANGE_ERROR}</a>' in html
+    page = Attributes(html)
+    assert DATE_RANGE_ERROR in page.text["id_date_to-error"]
+    assert page.by_id["id_date_to"]["aria-describedby"] == "id_date_to-error"
+    # Neither date applies until they make sense, so the meetings still show.
+    assert meeting.purpose in html
+    # The panel opens on a phone to show the error beside the fields.
+    assert 'data-app-filter-toggle data-start-shown="true"' in html
+
+
+def test_the_same_from_and_to_date_is_one_day(signed_in, officer, unit, area, group):
+    today = timezone.localdate()
+    on_the_day = MeetingFactory(author=officer, unit=unit, area=area, groups=[group], date=today)
+    day = today.isoformat()
+    html = signed_in.get(LIST_URL, {"date_from": day, "date_to": day}).content.decode()
+    assert DATE_RANGE_ERROR not in html
+    assert on_the_day.purpose in html
+
+
+def test_the_list_is_a_filter_layout_that_collapses_on_a_phone(signed_in, meeting):
+    html = signed_in.get(LIST_URL).content.decode()
+    assert 'class="moj-filter-layout"' in html
+    assert '<div class="moj-filter-layout__filter" data-app-filter-toggle>' in html
+    assert '<div class="moj-action-bar__filter"></div>' in html
+    assert '<script type="module" src="/static/js/filter-toggle.js"></script>' in html
+    assert (
+        '<div class="app-table-container" tabindex="0" role="region" '
+        'aria-label="Meetings table">' in html
+    )
+    # The filters come before the list in the page, as MoJ's layout wants.
+    assert html.index('id="id_q"') < html.index(meeting.purpose)
+
+
+def test_each_row_shows_date_meeting_groups_area_and_status(signed_in, meeting, group, area):
+    html = signed_in.get(LIST_URL).content.decode()
+    row = re.search(r'<tr class="govuk-table__row">\s*<td.*?</tr>', html, flags=re.S).group(0)
+    assert f">{meeting.purpose}</a>" in row
+    assert f"{group.name} · {area.name}" in row
+    assert "govuk-tag--blue" in row and "Submitted" in row
+
+
+def test_a_draft_without_a_purpose_is_listed_as_untitled(signed_in, officer, unit, group):
+    draft = MeetingFactory(
+        author=officer, unit=unit, area=None, groups=[group], status="draft", purpose=""
+    )
+    html = signed_in.get(LIST_URL).content.decode()
+    assert f'<a class="govuk-link" href="{draft.get_absolute_url()}">Untitled draft</a>' in html

@@ -3,17 +3,17 @@
 from datetime import date
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 
 from engagement.accounts.models import Role, User
 from engagement.community.models import CommunityGroup
 from engagement.community.queries import groups_visible_to
 from engagement.gds import date_widget, select_widget
+from engagement.meetings.filters import GovukFilterForm
 from engagement.meetings.models import FollowUpAction
 from engagement.meetings.queries import follow_up as queries
 
-DUE_RANGE_ERROR = "The ‘Due to’ date must be the same as or after the ‘Due from’ date."
+DUE_RANGE_ERROR = "Enter a date the same as or after the ‘Due from’ date"
 
 WHOSE_MINE = "mine"
 WHOSE_UNIT = "unit"
@@ -38,17 +38,15 @@ SORT_ORDER_BY = {
 }
 
 
-class FollowUpFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("due_from"), data.get("due_to")
+class FollowUpFilterForm(GovukFilterForm):
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("due_from"), cleaned.get("due_to")
         if start and end and start > end:
+            # Neither date applies until the range makes sense; the error says why.
             self.add_error("due_to", DUE_RANGE_ERROR)
-        return data
-
-    @property
-    def has_range_error(self) -> bool:
-        return DUE_RANGE_ERROR in self.errors.get("due_to", [])
+            cleaned.pop("due_from", None)
+        return cleaned
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -88,7 +86,7 @@ class FollowUpFilter(django_filters.FilterSet):
 
     class Meta:
         model = FollowUpAction
-        fields = []
+        fields: list[str] = []
         form = FollowUpFilterForm
 
     def __init__(self, data=None, *, user: User, today: date, **kwargs):
@@ -119,9 +117,6 @@ class FollowUpFilter(django_filters.FilterSet):
         return queryset.order_by(*SORT_ORDER_BY[value])
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        if self.form.has_range_error:
-            # Nothing is due after a date and before an earlier one; the error says so.
-            return queryset.none()
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*SORT_ORDER_BY["due_date"])

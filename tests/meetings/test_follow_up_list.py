@@ -173,7 +173,9 @@ def test_from_after_to_says_so(client, officer, meeting, group):
     assert escape(DUE_RANGE_ERROR) in html
     assert "govuk-error-summary" in html
     assert "<title>Error: " in html
-    assert shown(html, action) == []
+    assert 'aria-describedby="id_due_to-error"' in html
+    # Neither date applies until the range makes sense.
+    assert shown(html, action) == ["Anything"]
 
 
 def test_filters_by_group_owed_to(client, officer, meeting, group, second_group):

@@ -104,7 +104,7 @@ def test_an_overdue_action_says_so(client, officer, meeting, group):
     action = FollowUpFactory(meeting=meeting, owner=officer, owed_to=group, due_date=YESTERDAY)
     client.force_login(officer)
     html = client.get(action.get_absolute_url()).content.decode()
-    assert '<strong class="govuk-tag govuk-tag--red">Open, overdue</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in html
 
 
 def test_it_hides_other_units_actions(client, other_unit_officer, action):

@@ -12,6 +12,7 @@ from engagement.meetings.forms.review import (
     TRUST_REQUIRED_ERROR,
 )
 from engagement.meetings.models import NO_PERSONAL_DETAILS, Disclosure, Meeting, Review
+from engagement.meetings.services import review as review_services
 from engagement.meetings.services.review import REVIEW_STALE_ERROR
 from engagement.meetings.views.review import (
     ALREADY_REVIEWED_MESSAGE,
@@ -293,5 +294,24 @@ def test_query_count_is_bounded(
     for _ in range(officers):
         DisclosureFactory(meeting=meeting, officer=make_officer(unit=unit))
     client.force_login(liaison)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(15):
         assert client.get(url(meeting)).status_code == 200
+
+
+def test_an_edit_landing_while_the_review_is_saved_is_refused_too(signed_in, meeting, monkeypatch):
+    """The officer saves between the page's check and the service's lock: the service's
+    own check refuses it, and the page is the same as for any stale review."""
+    real_submit = review_services.review_submit
+
+    def officer_saves_first(**kwargs):
+        Meeting.objects.filter(pk=meeting.pk).update(version=meeting.version + 1)
+        return real_submit(**kwargs)
+
+    monkeypatch.setattr(review_services, "review_submit", officer_saves_first)
+    response = signed_in.post(url(meeting), post_data(meeting, comments="Typed before"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert REVIEW_STALE_ERROR in html
+    assert "Typed before</textarea>" in html
+    assert f'name="version" value="{meeting.version + 1}"' in html
+    assert not Review.objects.exists()

@@ -29,6 +29,7 @@ from engagement.meetings.queries import meeting as queries
 from engagement.meetings.services import StaleEdit
 from engagement.meetings.services import meeting as services
 from engagement.meetings.services.transitions import MEETING_TRANSITIONS, allowed_transitions
+from engagement.meetings.views import review as review_views
 
 
 def _get_visible_meeting(request, uuid) -> Meeting:
@@ -75,6 +76,7 @@ def meeting_detail(request, uuid):
     history = meeting_history(
         meeting=meeting, police_only_fields=None if show_internal else Meeting.POLICE_ONLY_FIELDS
     )
+    allowed = {t.name for t in allowed_transitions(MEETING_TRANSITIONS, meeting, user)}
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -84,7 +86,8 @@ def meeting_detail(request, uuid):
             "today": timezone.localdate(),
             "show_internal": show_internal,
             "can_edit": queries.can_edit(user, meeting),
-            "can_withdraw": _may(user, meeting, "withdraw"),
+            "can_withdraw": "withdraw" in allowed,
+            **review_views.detail_context(meeting=meeting, user=user, allowed=allowed),
         },
     )
 

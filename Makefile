@@ -29,8 +29,10 @@ migrate: venv
 seed: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
 
+# The server and, beside it, the task worker that sends the email (scripts/run-dev):
+# stopping the server (Ctrl-C) stops the worker too.
 run: seed
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true PYTHON_BIN=$(BIN)/python scripts/run-dev $(HOST):$(PORT)
 
 # Chromium for the browser tests, from Debian's package (no browser download).
 browser:

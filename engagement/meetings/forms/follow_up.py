@@ -6,9 +6,13 @@ apply every rule again as the guard. A hidden version field carries the version 
 person saw.
 """
 
+from typing import Self
+
 from crispy_forms_gds.layout import Field
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import QueryDict
 
 from engagement import clock
 from engagement.gds import inner_form_helper, radios_without_blank
@@ -52,7 +56,9 @@ def _text_field(label: str, *, help_text: str, required_error: str = "") -> form
 
 
 def _label(name: str) -> str:
-    return str(FollowUpAction._meta.get_field(name).verbose_name)
+    field = FollowUpAction._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
 
 
 class VersionedForm(forms.Form):
@@ -89,18 +95,19 @@ class VersionedForm(forms.Form):
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
                 field = name if name in self.fields else None
-                for message in errors:
-                    self.add_error(field, message)
+                for field_error in errors:
+                    self.add_error(field, field_error)
         else:
             for message in error.messages:
                 self.add_error(None, message)
 
-    def with_current_version(self, current: FollowUpAction, message: str) -> "VersionedForm":
+    def with_current_version(self, current: FollowUpAction, message: str) -> Self:
         """After a stale save: what was typed, now against the action as it is, and why.
 
         Saving again is then a deliberate choice made with the current action in view.
         """
-        data = self.data.copy()
+        data = QueryDict(mutable=True)
+        data.update(self.data)
         data["version"] = str(current.version)
         form = type(self)(data, action=current)
         form.is_valid()

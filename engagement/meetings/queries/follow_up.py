@@ -93,7 +93,8 @@ def with_latest_answers(actions: Iterable[FollowUpAction]) -> list[FollowUpActio
     """The actions, each carrying `latest_answers` for the template to show."""
     rows = list(actions)
     for action in rows:
-        action.latest_answers = answers_to_latest_report_back(action)
+        # Per row, for the template; set, not a model field, so it is never saved.
+        setattr(action, "latest_answers", answers_to_latest_report_back(action))  # noqa: B010
     return rows
 
 

@@ -4,6 +4,8 @@ Each view fetches the action through `follow_ups_visible_to` (404 for the rest);
 transition table decides which changes are offered and to whom; the services write.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +32,7 @@ from engagement.meetings.services import follow_up as services
 from engagement.meetings.services.transitions import FOLLOW_UP_TRANSITIONS, allowed_transitions
 
 # The service that makes each transition; its keyword arguments are the form's fields.
-TRANSITION_SERVICES = {
+TRANSITION_SERVICES: dict[str, Callable[..., FollowUpAction]] = {
     "partly_done": services.follow_up_mark_partly_done,
     "complete": services.follow_up_complete,
     "report_back": services.follow_up_report_back,

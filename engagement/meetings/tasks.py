@@ -8,6 +8,7 @@ not reach, after a growing delay, at most MAX_ATTEMPTS times in all.
 
 import contextlib
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage, get_connection
@@ -35,7 +36,7 @@ class EmailNotSent(Exception):
     """The mail server refused or could not be reached; the task's result records it."""
 
 
-def deliver(messages: dict[int, EmailMessage]) -> list[int]:
+def deliver(messages: Mapping[int, EmailMessage]) -> list[int]:
     """Send each person's message over one connection; the ids of those not reached.
 
     A refused or unreachable server is an OSError (smtplib's errors included): it fails

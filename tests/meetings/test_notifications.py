@@ -24,6 +24,7 @@ from tests.factories import FollowUpFactory, MeetingFactory, make_liaison
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime.datetime(2025, 6, 16, 10, tzinfo=LONDON)
 TODAY = NOW.date()
+SITE_URL = "https://engagement.example.org"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 INTERNAL_NOTE = "UNIQUE-INTERNAL-NOTE-7f3a"
@@ -33,6 +34,11 @@ PASSED_ON_REASON = "UNIQUE-PASSED-ON-REASON-91c2"
 @pytest.fixture(autouse=True)
 def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE_URL
 
 
 @pytest.fixture
@@ -143,7 +149,7 @@ def test_completing_an_action_emails_the_liaisons_of_its_group_after_commit(
     assert sorted(m.to[0] for m in mail.outbox) == [liaison.email, second_liaison.email]
     message = mail.outbox[0]
     assert message.subject == "Engagement Log: Marked done: Send the leaflet"
-    link = "http://127.0.0.1:8000" + action.get_absolute_url()
+    link = SITE_URL + action.get_absolute_url()
     assert "Outcome: Leaflets delivered to the committee" in message.body
     assert link in message.body
     assert f'<a href="{link}">' in html_of(message)
@@ -311,7 +317,7 @@ def test_a_dispute_emails_the_author_and_the_officers_who_attended(
     assert message.subject.startswith("Engagement Log: Meeting disputed: ")
     assert "Amina Rahman, a community liaison for Northfield Mosque Committee" in message.body
     assert "Is the record accurate? Needs corrections" in message.body
-    link = "http://127.0.0.1:8000" + secret_meeting.get_absolute_url()
+    link = SITE_URL + secret_meeting.get_absolute_url()
     assert link in message.body
     assert f'<a href="{link}">' in html_of(message)
 

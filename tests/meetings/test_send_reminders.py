@@ -25,6 +25,7 @@ from tests.factories import FollowUpFactory, MeetingFactory, ReviewFactory, make
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime.datetime(2025, 6, 16, 10, tzinfo=LONDON)
 TODAY = NOW.date()
+SITE_URL = "https://engagement.example.org"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 INTERNAL_NOTE = "UNIQUE-INTERNAL-NOTE-c41d"
 PASSED_ON_REASON = "UNIQUE-PASSED-ON-REASON-5be0"
@@ -37,6 +38,11 @@ def days(n: int) -> datetime.timedelta:
 @pytest.fixture(autouse=True)
 def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE_URL
 
 
 @pytest.fixture
@@ -204,8 +210,8 @@ def test_an_officer_is_reminded_of_actions_overdue_and_due_within_three_days(
     for name in ("overdue", "due_today", "due_in_3", "partly_done_in_2"):
         action = actions[name]
         assert action.description in body
-        assert "http://127.0.0.1:8000" + action.get_absolute_url() in body
-        assert f'<a href="http://127.0.0.1:8000{action.get_absolute_url()}">' in html
+        assert SITE_URL + action.get_absolute_url() in body
+        assert f'<a href="{SITE_URL}{action.get_absolute_url()}">' in html
     for name in ("due_in_4", "done", "cancelled", "withdrawn"):
         assert actions[name].description not in body
         assert actions[name].description not in html
@@ -223,7 +229,7 @@ def test_a_liaison_is_reminded_of_meetings_waiting_over_seven_days_for_their_rev
     body = message.body
     assert "Open evening, a month (Northfield Mosque Committee)\n  Waiting 30 days" in body
     assert body.index("Open evening, a month") < body.index("Youth forum, eight days")
-    assert "http://127.0.0.1:8000" + reviews["waiting_8"].get_absolute_url() in body
+    assert SITE_URL + reviews["waiting_8"].get_absolute_url() in body
     for name in ("waiting_7", "reviewed", "draft", "reviewed_by_them"):
         assert reviews[name].purpose not in body
 

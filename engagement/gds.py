@@ -1,18 +1,20 @@
 """GOV.UK Design System helpers for Django forms, in one place.
 
 The error summary (one (link, message) list, whichever form it is for), crispy layouts
-without their own <form> tag, radios without a blank choice, yes/no questions, and the
-widgets GOV.UK wants for numbers, dates and selects.
+without their own <form> tag, radios without a blank choice, yes/no questions, free text
+with a character count, and the widgets GOV.UK wants for numbers, dates and selects.
 """
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 ErrorEntries = list[tuple[str, str]]
 
 
-def field_error_entries(form: forms.BaseForm, *, with_labels: bool = False) -> ErrorEntries:
+def field_error_entries(
+    form: forms.BaseForm, *, with_labels: bool = False, prefix: str = ""
+) -> ErrorEntries:
     entries = []
     for field in form:
         if not field.errors:
@@ -20,23 +22,28 @@ def field_error_entries(form: forms.BaseForm, *, with_labels: bool = False) -> E
         # Radios and checkboxes have no element with the field's own id: point at the first.
         multiple = isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
         anchor = f"id_{field.html_name}_1" if multiple else field.auto_id
-        prefix = f"{field.label}: " if with_labels else ""
-        entries += [(f"#{anchor}", prefix + error) for error in field.errors]
+        label = f"{field.label}: " if with_labels else ""
+        entries += [(f"#{anchor}", prefix + label + error) for error in field.errors]
     return entries
 
 
 def error_summary(
-    form: forms.BaseForm, *, non_field_anchor: str | None = None, with_labels: bool = False
+    form: forms.BaseForm,
+    *,
+    non_field_anchor: str | None = None,
+    with_labels: bool = False,
+    prefix: str = "",
 ) -> ErrorEntries:
     """Every error of `form`, non-field errors first, linked to where they are fixed.
 
     `with_labels` names the field in each message, for forms whose messages alone would
-    be ambiguous (two date filters both saying "Enter a valid date").
+    be ambiguous (two date filters both saying "Enter a valid date"). `prefix` names the
+    record a row of a formset is about ("Officer 2: "), for forms repeated on one page.
     """
     first = next(iter(form.visible_fields()), None)
     anchor = non_field_anchor or (f"#{first.auto_id}" if first else "#main-content")
-    entries = [(anchor, error) for error in form.non_field_errors()]
-    return entries + field_error_entries(form, with_labels=with_labels)
+    entries = [(anchor, prefix + error) for error in form.non_field_errors()]
+    return entries + field_error_entries(form, with_labels=with_labels, prefix=prefix)
 
 
 YES_NO = [("True", "Yes"), ("False", "No")]
@@ -73,6 +80,27 @@ def inner_form_helper(*fields) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = Layout(*fields)
     return helper
+
+
+TOO_LONG_ERROR = "Enter no more than {limit:,} characters: shorten what you typed."
+
+
+def too_long_message(limit: int) -> str:
+    return TOO_LONG_ERROR.format(limit=limit)
+
+
+def with_character_count(form: forms.BaseForm, name: str) -> Field:
+    """A free-text field limited to its max_length (the model's), with a GOV.UK character
+    count. The browser lets a person type past the limit (no maxlength attribute, which
+    would cut a paste short without a word); the count shows the excess as they type, and
+    the server refuses it with a message next to the field, keeping what was typed."""
+    field = form.fields[name]
+    field.widget.attrs.pop("maxlength", None)
+    # On the widget itself, so crispy-forms-gds points aria-describedby at the count.
+    classes = field.widget.attrs.get("class", "")
+    field.widget.attrs["class"] = f"{classes} govuk-js-character-count".strip()
+    field.error_messages["max_length"] = too_long_message(field.max_length)
+    return Field(name, context={"max_characters": field.max_length})
 
 
 def number_input(**attrs) -> forms.NumberInput:

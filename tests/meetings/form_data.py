@@ -9,7 +9,7 @@ def management(prefix: str, total: int, initial: int = 0) -> dict:
     return {
         f"{prefix}-TOTAL_FORMS": str(total),
         f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "1" if prefix == "disclosures" else "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
 
@@ -25,14 +25,58 @@ def disclosure(index: int, officer, level="full", reason="", method="verbal", ti
     }
 
 
-def follow_up(index: int, owner, group, due_date, description="Send the hate crime leaflet"):
+def follow_up(
+    index: int,
+    owner,
+    group,
+    due_date,
+    description="Send the hate crime leaflet",
+    answers_concern="",
+):
     prefix = f"follow_ups-{index}"
     return {
         f"{prefix}-description": description,
         f"{prefix}-owner": str(owner.pk),
         f"{prefix}-owed_to": str(group.pk),
+        f"{prefix}-answers_concern": answers_concern,
         f"{prefix}-due_date": due_date.isoformat(),
     }
+
+
+def blank_disclosure(index: int, officer=None) -> dict:
+    """A row as the browser sends it untouched: the first offers the signed-in officer."""
+    prefix = f"disclosures-{index}"
+    return {
+        f"{prefix}-officer": str(officer.pk) if officer else "",
+        f"{prefix}-level": "",
+        f"{prefix}-method": "",
+        f"{prefix}-timing": "",
+        f"{prefix}-reason": "",
+    }
+
+
+def partial_draft(*, group, officer, day=None, submit=False, **overrides) -> dict:
+    """The form as an interrupted officer leaves it: a date, one group, nothing else.
+
+    The first officer row still offers the signed-in officer, as the page does."""
+    day = day or timezone.localdate() - datetime.timedelta(days=1)
+    data = {
+        "date": day.isoformat(),
+        "groups": [str(group.pk)],
+        "version": "",
+        **management("disclosures", 3),
+        **blank_disclosure(0, officer),
+        **blank_disclosure(1),
+        **blank_disclosure(2),
+        **management("follow_ups", 1),
+        "follow_ups-0-description": "",
+        "follow_ups-0-owner": "",
+        "follow_ups-0-owed_to": "",
+        "follow_ups-0-answers_concern": "",
+        "follow_ups-0-due_date": "",
+        ("submit" if submit else "save"): "1",
+    }
+    return data | overrides
 
 
 def meeting_data(*, area, groups, officers, follow_ups=(), submit=True, **overrides) -> dict:

@@ -149,12 +149,12 @@ def test_at_least_one_group_is_required(signed_in_officer, officer, area, group)
     assert 'href="#id_groups_1"' in response.content.decode()
 
 
-def test_at_least_one_officer_is_required(signed_in_officer, officer, area, group):
+def test_at_least_one_officer_is_required_on_submit(signed_in_officer, officer, area, group):
     data = meeting_data(area=area, groups=[group], officers=[officer])
     for key in [k for k in data if k.startswith("disclosures-0-")]:
         data[key] = ""
     response = signed_in_officer.post(CREATE_URL, data)
-    assert_rejected(response, "Choose the officer.")
+    assert_rejected(response, rules.NO_OFFICER_ERROR)
 
 
 def test_the_same_officer_twice_is_rejected(signed_in_officer, officer, area, group):

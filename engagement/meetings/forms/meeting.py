@@ -1,18 +1,36 @@
-"""The meeting form: the meeting, its officers' disclosures and its follow-ups, as one."""
+"""The meeting form: the meeting, its officers' disclosures and its follow-ups, as one.
+
+A draft needs only its date and a group, so an interrupted officer can park their work;
+on submit every rule of rules.py applies, each message next to its field.
+"""
+
+from functools import cached_property
 
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import QueryDict
 
+from engagement.accounts.models import User
 from engagement.accounts.queries import officers
 from engagement.community.models import Area, CommunityGroup
+from engagement.community.queries import groups_visible_to
 from engagement.gds import (
-    error_summary,
     inner_form_helper,
     number_input,
     radios_without_blank,
+    with_character_count,
     yes_no_field,
+)
+from engagement.meetings import rules
+from engagement.meetings.forms.group_picker import (
+    CONFIRM_GROUPS_ERROR,
+    CONFIRM_GROUPS_LABEL,
+    OTHER_AREA_WARNING,
+    PickerArea,
+    group_warnings,
+    picker_areas,
 )
 from engagement.meetings.models import (
     NO_PERSONAL_DETAILS,
@@ -23,14 +41,16 @@ from engagement.meetings.models import (
     FollowUpAction,
     Meeting,
 )
-from engagement.meetings.rules import (
-    NO_GROUP_ERROR,
-    NO_OFFICER_ERROR,
-    SAME_OFFICER_ERROR,
-    check_due_date,
-    check_owed_to,
+from engagement.meetings.services.meeting import (
+    DISCLOSURE_FIELDS,
+    FOLLOW_UP_FIELDS,
+    MEETING_FIELDS,
 )
-from engagement.meetings.services.meeting import MEETING_FIELDS, MeetingParts
+
+
+def _layout_order(form: forms.BaseForm) -> None:
+    """Fields in the order the page shows them, so the error summary follows the page."""
+    form.order_fields([pointer.name for pointer in form.helper.layout.get_field_names()])
 
 
 class MeetingForm(forms.ModelForm):
@@ -42,9 +62,10 @@ class MeetingForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     concerns_needing_response = forms.MultipleChoiceField(
-        label="Concerns the community asked the police to answer",
-        help_text="Tick those that need a response, then add a follow-up action below that "
-        "answers each. " + SEEN_BY_LIAISONS,
+        label="Which of these concerns need a response from the police?",
+        help_text="Tick those the community asked the police to answer. Each one needs a "
+        "follow-up action below that answers it before the meeting can be submitted. "
+        + SEEN_BY_LIAISONS,
         choices=Meeting.ConcernTopic.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -57,6 +78,7 @@ class MeetingForm(forms.ModelForm):
         max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    confirm_groups = forms.BooleanField(label=CONFIRM_GROUPS_LABEL, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -90,42 +112,51 @@ class MeetingForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 5}),
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }
+        # Only what a draft needs; what a submitted meeting needs is rules.SUBMIT_REQUIRED.
         error_messages = {
             "date": {"required": "Enter the date of the meeting."},
-            "start_time": {"required": "Enter the time the meeting started."},
-            "duration_minutes": {"required": "Enter how long the meeting lasted, in minutes."},
-            "area": {"required": "Choose the area."},
-            "groups": {"required": NO_GROUP_ERROR},
-            "purpose": {"required": "Enter the purpose of the meeting."},
-            "attendee_count": {"required": "Enter the number of community attendees."},
-            "information_shared": {"required": "Enter what the police shared."},
-            "summary": {"required": "Enter a summary for the community liaisons."},
+            "groups": {"required": rules.NO_GROUP_ERROR},
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        instance: Meeting,
+        user: User,
+        submitting: bool = False,
+        initial: dict | None = None,
+    ):
+        super().__init__(data, instance=instance, initial=initial)
+        # Submitting, or saving a meeting already submitted: every rule applies.
+        self.submitting = submitting
+        self.group_warnings: list[str] = []
+        self.saved_group_ids = (
+            list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
+        )
         self.fields["area"].queryset = Area.objects.order_by("name")
         self.fields["area"].empty_label = "Choose an area"
-        self.fields["groups"].queryset = CommunityGroup.objects.filter(active=True).order_by("name")
+        # Every group the officer may see, by area (the picker lists them under their
+        # area's name); an inactive group stays choosable on a meeting that has it.
+        self.fields["groups"].queryset = (
+            groups_visible_to(user)
+            .filter(Q(active=True) | Q(pk__in=self.saved_group_ids))
+            .select_related("area")
+            .order_by("area__name", "name")
+        )
         radios_without_blank(self, "venue_kind", "initiated_by", "focus")
         kind = self.fields["passed_on_kind"]
         kind.choices = [("", "Choose what kind"), *Meeting.PassedOnKind.choices]
-        for name, required in [
-            ("passed_on", True),
-            ("responsible_adult_present", False),
-            ("community_told_passed_on", False),
-        ]:
-            self.fields[name] = yes_no_field(Meeting._meta.get_field(name), required=required)
+        for name in ("passed_on", "responsible_adult_present", "community_told_passed_on"):
+            self.fields[name] = yes_no_field(Meeting._meta.get_field(name), required=False)
         self.fields["under_25_count"].required = False
         self.fields["under_18_count"].required = False
-        if self.instance.pk:
-            self.initial["concern_topics"] = self.instance.concern_topics
-            self.initial["concerns_needing_response"] = self.instance.concerns_needing_response
+        if instance.pk:
+            self.initial["concern_topics"] = instance.concern_topics
+            self.initial["concerns_needing_response"] = instance.concerns_needing_response
             # The GDS checkbox template compares strings: give it the ids as strings.
-            self.initial["groups"] = [
-                str(pk) for pk in self.instance.groups.values_list("pk", flat=True)
-            ]
-            self.initial["version"] = self.instance.version
+            self.initial["groups"] = [str(pk) for pk in self.saved_group_ids]
+            self.initial["version"] = instance.version
         self.helper = inner_form_helper(
             Fieldset(
                 Field.text("date"),
@@ -133,11 +164,12 @@ class MeetingForm(forms.ModelForm):
                 Field.text("duration_minutes"),
                 Field.radios("venue_kind", small=True),
                 Field.select("area"),
-                Field.checkboxes("groups", small=True),
+                Field("groups", template="meetings/meeting_form/group_picker.html"),
+                Field("confirm_groups", template="meetings/meeting_form/confirm_groups.html"),
                 Field.radios("initiated_by", small=True),
                 Field.radios("focus", small=True),
-                Field.text("purpose"),
-                Field.text("topics"),
+                with_character_count(self, "purpose"),
+                with_character_count(self, "topics"),
                 legend="The meeting",
                 legend_size=Size.MEDIUM,
             ),
@@ -155,40 +187,52 @@ class MeetingForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.textarea("information_shared", rows=4),
-                Field.textarea("concerns_raised", rows=4),
+                with_character_count(self, "information_shared"),
+                with_character_count(self, "concerns_raised"),
                 Field.checkboxes("concern_topics", small=True),
                 Field.checkboxes("concerns_needing_response", small=True),
-                Field.textarea("summary", rows=5),
+                with_character_count(self, "summary"),
                 legend="What was said",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
                 Field.radios("passed_on", small=True, inline=True),
                 Field.select("passed_on_kind"),
-                Field.textarea("passed_on_reason", rows=3),
+                with_character_count(self, "passed_on_reason"),
                 Field.radios("community_told_passed_on", small=True, inline=True),
                 legend="Passed on to other police systems",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.textarea("internal_notes", rows=3),
+                with_character_count(self, "internal_notes"),
                 legend="Police only",
                 legend_size=Size.MEDIUM,
             ),
             "version",
         )
-        if self.instance.status == Meeting.Status.DISPUTED:
+        if instance.status == Meeting.Status.DISPUTED:
             self.helper.layout.insert(
                 0,
                 Fieldset(
-                    Field.textarea("correction_note", rows=3, max_characters=SHORT_TEXT),
+                    with_character_count(self, "correction_note"),
                     legend="Your correction",
                     legend_size=Size.MEDIUM,
                 ),
             )
         else:
             del self.fields["correction_note"]
+        _layout_order(self)
+
+    # The picker's script words its warning as the server does.
+    other_area_warning = OTHER_AREA_WARNING
+
+    @cached_property
+    def group_picker(self) -> list[PickerArea]:
+        return picker_areas(
+            self.fields["groups"].queryset,
+            checked=self["groups"].value() or [],
+            saved=self.saved_group_ids,
+        )
 
     def clean_under_25_count(self):
         return self.cleaned_data.get("under_25_count") or 0
@@ -196,12 +240,41 @@ class MeetingForm(forms.ModelForm):
     def clean_under_18_count(self):
         return self.cleaned_data.get("under_18_count") or 0
 
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            rules.check_concerns_needing_response(
+                cleaned.get("concerns_needing_response") or [],
+                cleaned.get("concern_topics") or [],
+            )
+        except ValidationError as error:
+            self.add_error("concerns_needing_response", error)
+        if self.submitting:
+            for name, message in rules.missing_for_submit(cleaned).items():
+                if name not in self.errors:  # already told: not a valid value
+                    self.add_error(name, message)
+        self._check_groups(cleaned)
+        return cleaned
+
+    def _check_groups(self, cleaned: dict) -> None:
+        """Warn before saving: a group that declined CT engagement, or from another area.
+
+        Asked once: groups already saved with the meeting were confirmed when they were.
+        """
+        groups = cleaned.get("groups")
+        if not groups:
+            return
+        warnings = group_warnings(groups, day=cleaned.get("date"), area=cleaned.get("area"))
+        if self.instance.pk:
+            saved = self.instance.groups.select_related("area")
+            already = group_warnings(saved, day=self.instance.date, area=self.instance.area)
+            warnings = [warning for warning in warnings if warning not in already]
+        self.group_warnings = warnings
+        if warnings and not cleaned.get("confirm_groups"):
+            self.add_error("confirm_groups", CONFIRM_GROUPS_ERROR)
+
     def meeting_fields(self) -> dict:
-        data = {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name not in ("groups", "concern_topics", "version", "correction_note")
-        }
+        data = {name: value for name, value in self.cleaned_data.items() if name in MEETING_FIELDS}
         data["concerns_needing_response"] = list(
             self.cleaned_data.get("concerns_needing_response") or []
         )
@@ -219,12 +292,13 @@ class MeetingForm(forms.ModelForm):
 class DisclosureForm(forms.ModelForm):
     class Meta:
         model = Disclosure
-        fields = ["officer", "level", "method", "timing", "reason"]
+        fields = ["officer", *DISCLOSURE_FIELDS]
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"officer": {"required": "Choose the officer."}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.submitting = submitting
         officer = self.fields["officer"]
         officer.queryset = officers()
         officer.label_from_instance = lambda user: (
@@ -239,17 +313,28 @@ class DisclosureForm(forms.ModelForm):
             Field.radios("level", small=True),
             Field.radios("method", small=True),
             Field.radios("timing", small=True, inline=True),
-            Field.textarea("reason", rows=2),
+            with_character_count(self, "reason"),
         )
         if "DELETE" in self.fields:
             self.fields["DELETE"].label = "Remove this officer from the meeting"
             self.helper.layout.append(Field.checkbox("DELETE", small=True))
 
+    def has_changed(self) -> bool:
+        """Whether this row is an officer at the meeting (then every answer is needed).
+
+        A blank row is not. The first row offers the signed-in officer: a draft may leave
+        it as offered, but on submit an officer chosen is an officer who attended.
+        """
+        typed = ("officer", *DISCLOSURE_FIELDS)  # not the hidden meeting the formset adds
+        if not any(self.data.get(self.add_prefix(name)) for name in typed):
+            return False
+        return self.submitting or super().has_changed()
+
 
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUpAction
-        fields = ["description", "owner", "owed_to", "due_date"]
+        fields = list(FOLLOW_UP_FIELDS)
         widgets = {
             "due_date": forms.DateInput(
                 attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
@@ -271,16 +356,22 @@ class FollowUpForm(forms.ModelForm):
             "name"
         )
         self.fields["owed_to"].empty_label = "Choose a group"
-        self.fields["description"].help_text = "No names of individuals. " + SEEN_BY_LIAISONS
+        self.fields["answers_concern"].choices = [
+            ("", "None: not a concern that needed a response"),
+            *Meeting.ConcernTopic.choices,
+        ]
         self.helper = inner_form_helper(
-            Field.text("description"),
+            with_character_count(self, "description"),
             Field.select("owner"),
             Field.select("owed_to"),
+            Field.select("answers_concern"),
             Field.text("due_date"),
         )
 
 
 class BaseDisclosureFormSet(forms.BaseInlineFormSet):
+    submitting = False
+
     def validate_unique(self):
         # clean() reports a repeated officer next to the field, in our own words.
         pass
@@ -297,15 +388,18 @@ class BaseDisclosureFormSet(forms.BaseInlineFormSet):
             officer = data.get("officer")
             if officer is not None:
                 if officer in seen:
-                    form.add_error("officer", SAME_OFFICER_ERROR)
+                    form.add_error("officer", rules.SAME_OFFICER_ERROR)
                 seen.add(officer)
-        if live == 0:
-            raise ValidationError(NO_OFFICER_ERROR)
+        # A draft may not have its officers yet.
+        if live == 0 and self.submitting:
+            raise ValidationError(rules.NO_OFFICER_ERROR)
 
 
 class BaseFollowUpFormSet(forms.BaseInlineFormSet):
+    submitting = False
     meeting_date = None
-    meeting_groups = ()
+    meeting_groups: list = []
+    concerns_needing_response: list[str] = []
 
     def clean(self):
         super().clean()
@@ -314,23 +408,27 @@ class BaseFollowUpFormSet(forms.BaseInlineFormSet):
             if not data:
                 continue
             try:
-                check_due_date(data.get("due_date"), self.meeting_date)
+                rules.check_due_date(data.get("due_date"), self.meeting_date)
             except ValidationError as error:
                 form.add_error("due_date", error)
             try:
-                check_owed_to(data.get("owed_to"), self.meeting_groups)
+                rules.check_owed_to(data.get("owed_to"), self.meeting_groups)
             except ValidationError as error:
                 form.add_error("owed_to", error)
+            concern = data.get("answers_concern")
+            if self.submitting and concern and concern not in self.concerns_needing_response:
+                form.add_error("answers_concern", rules.ANSWERS_CONCERN_NOT_NEEDED_ERROR)
 
 
 def disclosure_formset(extra: int):
+    # No minimum: a draft may have no officer yet; on submit clean() asks for one.
     return forms.inlineformset_factory(
         Meeting,
         Disclosure,
         form=DisclosureForm,
         formset=BaseDisclosureFormSet,
         extra=extra,
-        min_num=1,
+        min_num=0,
         can_delete=True,
         can_delete_extra=False,
     )
@@ -345,123 +443,6 @@ def follow_up_formset(extra: int):
         extra=extra,
         can_delete=False,
     )
-
-
-# Buttons that ask for one more blank row (no JavaScript needed), by formset prefix.
-ADD_ROW_BUTTONS = {"add_officer": "disclosures", "add_follow_up": "follow_ups"}
-MAX_ROWS = 20
-
-
-def row_to_add(data) -> str | None:
-    """The formset prefix whose "Add another" button was pressed, if any."""
-    return next((prefix for button, prefix in ADD_ROW_BUTTONS.items() if button in data), None)
-
-
-def with_another_row(data: QueryDict, prefix: str) -> QueryDict:
-    data = data.copy()
-    key = f"{prefix}-TOTAL_FORMS"
-    try:
-        total = int(data.get(key, 0))
-    except ValueError:
-        total = 0
-    data[key] = str(min(max(total, 0) + 1, MAX_ROWS))
-    return data
-
-
-class MeetingFormBundle:
-    """The meeting form with its two formsets, validated in order and saved as one."""
-
-    show_errors = True
-
-    def __init__(self, data=None, *, meeting: Meeting | None = None, user=None):
-        self.meeting = meeting or Meeting()
-        creating = self.meeting.pk is None
-        self.form = MeetingForm(data, instance=self.meeting)
-        initial = [{"officer": user}] if creating and user is not None and user.is_officer else []
-        self.disclosures = disclosure_formset(extra=2 if creating else 1)(
-            data, instance=self.meeting, prefix="disclosures", initial=initial
-        )
-        self.follow_ups = follow_up_formset(extra=1)(
-            data,
-            instance=self.meeting,
-            prefix="follow_ups",
-            queryset=FollowUpAction.objects.filter(
-                status=FollowUpAction.Status.OPEN
-            ).select_related("owner", "owed_to"),
-        )
-
-    def without_errors(self) -> "MeetingFormBundle":
-        """Redisplay what was typed with a new row, not yet judged: nothing was saved."""
-        self.show_errors = False
-        for form in [self.form, *self.disclosures.forms, *self.follow_ups.forms]:
-            form.helper.form_show_errors = False
-        return self
-
-    def is_valid(self) -> bool:
-        form_ok = self.form.is_valid()
-        cleaned = getattr(self.form, "cleaned_data", {})
-        self.follow_ups.meeting_date = cleaned.get("date")
-        self.follow_ups.meeting_groups = list(cleaned.get("groups") or [])
-        disclosures_ok = self.disclosures.is_valid()
-        follow_ups_ok = self.follow_ups.is_valid()
-        return form_ok and disclosures_ok and follow_ups_ok
-
-    @property
-    def expected_version(self) -> int | None:
-        return self.form.cleaned_data.get("version")
-
-    def parts(self) -> MeetingParts:
-        disclosures = [
-            {name: data[name] for name in ("officer", "level", "method", "timing", "reason")}
-            for data in self._live(self.disclosures)
-        ]
-        follow_ups = [
-            {
-                **{n: data[n] for n in ("description", "owner", "owed_to", "due_date")},
-                "instance": data.get("id"),
-            }
-            for data in self._live(self.follow_ups)
-        ]
-        return MeetingParts(
-            fields=self.form.meeting_fields(),
-            groups=list(self.form.cleaned_data["groups"]),
-            disclosures=disclosures,
-            follow_ups=follow_ups,
-        )
-
-    @staticmethod
-    def _live(formset) -> list[dict]:
-        return [
-            form.cleaned_data
-            for form in formset.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-
-    @property
-    def correction_note(self) -> str:
-        return self.form.cleaned_data.get("correction_note", "")
-
-    def add_error(self, error: ValidationError) -> None:
-        """A service's refusal, next to the field it names when the form has that field."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                field = name if name in self.form.fields else None
-                for message in errors:
-                    self.form.add_error(field, message)
-        else:
-            for message in error.messages:
-                self.form.add_error(None, message)
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(link, message) for the GOV.UK error summary, in page order."""
-        if not self.show_errors:
-            return []
-        entries = error_summary(self.form, non_field_anchor="#meeting-form")
-        for formset in (self.disclosures, self.follow_ups):
-            entries += [(f"#{formset.prefix}", error) for error in formset.non_form_errors()]
-            for form in formset.forms:
-                entries += error_summary(form, non_field_anchor=f"#{formset.prefix}")
-        return entries
 
 
 class WithdrawForm(forms.Form):

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +20,8 @@ from engagement.audit.queries import meeting_history
 from engagement.community.queries import groups_visible_to
 from engagement.gds import error_summary
 from engagement.meetings.filters import MeetingFilter
-from engagement.meetings.forms.meeting import (
-    MeetingFormBundle,
-    WithdrawForm,
-    row_to_add,
-    with_another_row,
-)
+from engagement.meetings.forms.bundle import MeetingFormBundle
+from engagement.meetings.forms.meeting import WithdrawForm
 from engagement.meetings.models import Meeting
 from engagement.meetings.queries import meeting as queries
 from engagement.meetings.services import StaleEdit
@@ -93,89 +91,108 @@ def meeting_detail(request, uuid):
 
 
 def _render_form(request, bundle: MeetingFormBundle, status=200):
+    # Submit (a draft) or submit a correction (a disputed meeting), as the table allows.
+    send = next(
+        (
+            transition
+            for transition in allowed_transitions(MEETING_TRANSITIONS, bundle.meeting, request.user)
+            if transition.name in ("submit", "correct")
+        ),
+        None,
+    )
     return render(
         request,
         "meetings/meeting_form.html",
-        {"bundle": bundle, "meeting": bundle.meeting, "errors": bundle.error_summary()},
+        {
+            "bundle": bundle,
+            "meeting": bundle.meeting,
+            "errors": bundle.error_summary(),
+            "send": send,
+            "save_label": "Save as draft" if send and send.name == "submit" else "Save changes",
+        },
         status=status,
     )
 
 
 def _render_held(request, bundle: MeetingFormBundle):
     """What was typed before a sign-out, checked but not saved: the officer saves it."""
-    bundle.is_valid()
+    if bundle.row_added is None:
+        bundle.is_valid()
     messages.info(request, RESTORED_MESSAGE)
     return _render_form(request, bundle)
+
+
+def _handle_post(request, bundle: MeetingFormBundle, save: Callable[[], Meeting]):
+    """The one flow of both views: one more row asked for, a refusal, or a save."""
+    if bundle.row_added is not None:
+        return _render_form(request, bundle)
+    if bundle.is_valid():
+        try:
+            meeting = save()
+        except StaleEdit as error:
+            current = error.current
+            changes = services.current_version_changes(current, bundle.parts())
+            bundle.show_conflict(current=current, changes=changes)
+        except ValidationError as error:
+            bundle.add_error(error)
+        else:
+            messages.success(request, _saved_message(meeting, submit=bundle.submit))
+            return redirect(meeting)
+    return _render_form(request, bundle, status=400)
+
+
+def _saved_message(meeting: Meeting, *, submit: bool) -> str:
+    if submit and meeting.status == Meeting.Status.SUBMITTED:
+        return "Meeting submitted for review."
+    if meeting.status == Meeting.Status.DRAFT:
+        return "Draft saved."
+    return "Changes saved."
 
 
 @keep_post_through_sign_in
 @role_required(Role.OFFICER)
 def meeting_create(request):
+    user = request.user
     if request.method != "POST":
         if held := take_held_form(request):
-            return _render_held(request, MeetingFormBundle(held, user=request.user))
-        return _render_form(request, MeetingFormBundle(user=request.user))
-    if prefix := row_to_add(request.POST):
-        data = with_another_row(request.POST, prefix)
-        return _render_form(request, MeetingFormBundle(data, user=request.user).without_errors())
-    bundle = MeetingFormBundle(request.POST, user=request.user)
-    if bundle.is_valid():
-        submit = "submit" in request.POST
-        try:
-            meeting = services.meeting_create(by=request.user, parts=bundle.parts(), submit=submit)
-        except ValidationError as error:
-            bundle.add_error(error)
-        else:
-            messages.success(request, "Meeting submitted for review." if submit else "Draft saved.")
-            return redirect(meeting)
-    return _render_form(request, bundle, status=400)
+            return _render_held(request, MeetingFormBundle.from_post(held, user=user))
+        return _render_form(request, MeetingFormBundle(user=user))
+    bundle = MeetingFormBundle.from_post(request.POST, user=user)
+    return _handle_post(
+        request,
+        bundle,
+        lambda: services.meeting_create(by=user, parts=bundle.parts(), submit=bundle.submit),
+    )
 
 
 @keep_post_through_sign_in
 @role_required(Role.OFFICER)
 def meeting_edit(request, uuid):
+    user = request.user
     meeting = _get_visible_meeting(request, uuid)
-    if not queries.can_edit(request.user, meeting):
+    if not queries.can_edit(user, meeting):
         messages.info(request, services.NOT_EDITABLE_ERROR)
         return redirect(meeting)
     if request.method != "POST":
         # The edit form shows the whole record, internal notes included: that is a read.
-        services.meeting_record_view(meeting=meeting, by=request.user)
+        services.meeting_record_view(meeting=meeting, by=user)
         if held := take_held_form(request):
-            return _render_held(
-                request, MeetingFormBundle(held, meeting=meeting, user=request.user)
-            )
-        return _render_form(request, MeetingFormBundle(meeting=meeting, user=request.user))
-    if prefix := row_to_add(request.POST):
-        data = with_another_row(request.POST, prefix)
-        bundle = MeetingFormBundle(data, meeting=meeting, user=request.user)
-        return _render_form(request, bundle.without_errors())
-    bundle = MeetingFormBundle(request.POST, meeting=meeting, user=request.user)
-    if bundle.is_valid():
-        submit = "submit" in request.POST
-        try:
-            meeting = services.meeting_update(
-                meeting=meeting,
-                by=request.user,
-                parts=bundle.parts(),
-                expected_version=bundle.expected_version,
-                submit=submit,
-                note=bundle.correction_note,
-            )
-        except StaleEdit as error:
-            bundle.add_error(ValidationError(str(error)))
-        except ValidationError as error:
-            bundle.add_error(error)
-        else:
-            messages.success(request, _saved_message(meeting, submit))
-            return redirect(meeting)
-    return _render_form(request, bundle, status=400)
-
-
-def _saved_message(meeting: Meeting, submit: bool) -> str:
-    if submit and meeting.status == Meeting.Status.SUBMITTED:
-        return "Meeting submitted for review."
-    return "Changes saved."
+            bundle = MeetingFormBundle.from_post(held, meeting=meeting, user=user)
+            return _render_held(request, bundle)
+        return _render_form(request, MeetingFormBundle(meeting=meeting, user=user))
+    bundle = MeetingFormBundle.from_post(request.POST, meeting=meeting, user=user)
+    return _handle_post(
+        request,
+        bundle,
+        lambda: services.meeting_update(
+            meeting=meeting,
+            by=user,
+            parts=bundle.parts(),
+            expected_version=bundle.expected_version,
+            submit=bundle.submit,
+            note=bundle.correction_note,
+        ),
+    )
 
 
 @login_required

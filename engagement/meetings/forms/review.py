@@ -45,7 +45,9 @@ def _recorded(disclosure: Disclosure, *, changed: bool) -> str:
         parts.append(("Reason given", disclosure.reason))
     flag = CHANGED_TAG if changed else ""
     # crispy-forms-gds marks hints safe: every value is escaped here.
-    return format_html("{}{}", flag, format_html_join(" ", "{}: {}.", ((k, v) for k, v in parts)))
+    return format_html(
+        "{}{}", flag, format_html_join(" ", "{}: {}.", ((k, v.rstrip(".")) for k, v in parts))
+    )
 
 
 class ReviewForm(forms.Form):

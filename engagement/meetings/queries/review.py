@@ -33,13 +33,19 @@ def _confirmations() -> Prefetch:
 
 
 def reviews_for_detail(*, meeting: Meeting) -> list[Review]:
-    """Every review of the meeting, oldest first, with each officer's confirmation."""
-    return list(
+    """Every review of the meeting, oldest first, with each officer's confirmation.
+
+    Each is numbered (`number`, from 1) in that order, as the page names them.
+    """
+    reviews = list(
         Review.objects.filter(meeting=meeting)
         .select_related("liaison")
         .prefetch_related(_confirmations())
         .order_by("created_at", "pk")
     )
+    for number, review in enumerate(reviews, start=1):
+        review.number = number  # type: ignore[attr-defined]
+    return reviews
 
 
 def disputes_of(*, meeting: Meeting) -> list[Dispute]:

@@ -33,17 +33,25 @@ function reportError (error) {
   console.error('Engagement Log: could not set up the filter toggle', error)
 }
 
+function focusErrorSummary (panel) {
+  // GOV.UK's error summary focuses itself when it starts, which may be before the
+  // panel was shown; focus it again so a screen reader reads the errors first.
+  const summary = panel.querySelector('.govuk-error-summary')
+  if (!summary) return
+  if (!summary.hasAttribute('tabindex')) summary.setAttribute('tabindex', '-1')
+  summary.focus()
+}
+
 async function initialise () {
   if (!panels.length) return
   const { FilterToggleButton } = await import(mojFrontendUrl())
-  const wide = window.matchMedia(WIDE_SCREEN).matches
   for (const panel of panels) {
-    const startShown = wide || panel.dataset.startShown === 'true'
     try {
-      // eslint-disable-next-line no-new
-      new FilterToggleButton(panel, {
+      // On a phone FilterToggleButton always starts with the panel hidden (and on a
+      // wide screen shown); a panel with errors is opened again straight away.
+      const toggle = new FilterToggleButton(panel, {
         bigModeMediaQuery: WIDE_SCREEN,
-        startHidden: !startShown,
+        startHidden: false,
         toggleButton: {
           showText: 'Show filters',
           hideText: 'Hide filters',
@@ -53,6 +61,10 @@ async function initialise () {
         closeButton: { text: 'Close', classes: 'moj-filter__close' },
         closeButtonContainer: { selector: '.moj-filter__header-action' }
       })
+      if (panel.dataset.startShown === 'true' && toggle.$menuButton) {
+        toggle.showMenu()
+        focusErrorSummary(panel)
+      }
     } catch (error) {
       reportError(error)
     }

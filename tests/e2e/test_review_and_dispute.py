@@ -4,12 +4,15 @@ officer reads exactly what was disputed and corrects it, the liaison confirms it
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from engagement.meetings.models import Disclosure, Dispute, Meeting
-from engagement.meetings.views.review import DISPUTED_MESSAGE, REVIEWED_MESSAGE
+from engagement.meetings.models import Disclosure, DisclosureConfirmation, Dispute, Meeting, Review
+from engagement.meetings.services.review import ESCALATION_REASON_ERROR
+from engagement.meetings.views.review import DISPUTED_MESSAGE, ESCALATED_MESSAGE, REVIEWED_MESSAGE
 from tests.e2e.journeys import nav_link, sign_in, sign_out, status_tag, success_banner
 from tests.factories import DisclosureFactory, MeetingFactory
+from tests.meetings.review_steps import answers, review
 
 PURPOSE = "Listening session on the new CCTV cameras"
 COMMENTS = "He was introduced as a neighbourhood officer; counter-terrorism never came up."
@@ -17,6 +20,7 @@ NOTE = "Sam's disclosure is now recorded as partial: he said police, not counter
 REASON = "Introduced as neighbourhood police by the chair; CT role not mentioned."
 SAM = "Was Sam Okafor’s counter-terrorism role made clear to the group?"
 PRIYA = "Was Priya Shah’s counter-terrorism role made clear to the group?"
+ESCALATION = "The group and the officers still remember the introductions differently."
 ACCURACY = "Is the record of the meeting accurate?"
 TRUST = "What effect did the meeting have on trust between the group and the police?"
 
@@ -128,3 +132,45 @@ def test_liaison_disputes_a_disclosure_officer_corrects_it_and_liaison_confirms(
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.REVIEWED
     assert Dispute.objects.get(meeting=meeting).status == Dispute.Status.RESOLVED
+
+
+@pytest.mark.e2e
+def test_officer_escalates_a_dispute_and_the_admin_reads_both_accounts(
+    page: Page, live_server, check_page, officer, unit, area, group, liaison, admin_user
+):
+    meeting = MeetingFactory(author=officer, unit=unit, area=area, groups=[group], purpose=PURPOSE)
+    DisclosureFactory(meeting=meeting, officer=officer)
+    review(
+        meeting,
+        liaison,
+        accuracy=Review.Accuracy.INACCURATE,
+        confirmations=answers(meeting, officer=DisclosureConfirmation.Answer.UNSURE),
+        comments=COMMENTS,
+    )
+
+    page.goto(live_server.url)
+    sign_in(page, "officer")
+    open_meeting(page)
+    page.get_by_role("link", name="Mark as unresolved and escalate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mark the dispute as unresolved")
+    expect(page.get_by_role("main")).to_contain_text(COMMENTS)
+    check_page(page, "escalate")
+    page.get_by_role("button", name="Escalate to the admins").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text(
+        ESCALATION_REASON_ERROR
+    )
+    check_page(page, "escalate-with-error")
+    page.get_by_label("Why is the dispute unresolved?").fill(ESCALATION)
+    page.get_by_role("button", name="Escalate to the admins").click()
+    expect(success_banner(page)).to_contain_text(ESCALATED_MESSAGE)
+    expect(page.get_by_role("main")).to_contain_text("escalated on")
+    sign_out(page)
+
+    sign_in(page, "lead")
+    page.goto(live_server.url + reverse("meetings:dispute-escalated-list"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Escalated disputes")
+    card = page.locator(".govuk-summary-card").filter(has_text=PURPOSE)
+    expect(card).to_contain_text(COMMENTS)
+    expect(card).to_contain_text(ESCALATION)
+    expect(card.get_by_role("row", name="Sam Okafor")).to_contain_text("Unsure")
+    check_page(page, "escalated-list")

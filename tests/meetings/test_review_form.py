@@ -1,10 +1,12 @@
 """The liaison's review form: /meetings/<uuid>/review/."""
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
+from engagement.accounts.pending import RESTORED_MESSAGE, SESSION_EXPIRED_MESSAGE
 from engagement.audit.models import AuditEvent
 from engagement.meetings.forms.review import (
     ACCURACY_REQUIRED_ERROR,
@@ -20,7 +22,7 @@ from engagement.meetings.views.review import (
     DISPUTED_MESSAGE,
     REVIEWED_MESSAGE,
 )
-from tests.factories import DisclosureFactory, MeetingFactory, make_liaison, make_officer
+from tests.factories import PASSWORD, DisclosureFactory, MeetingFactory, make_liaison, make_officer
 from tests.meetings.review_steps import correct, review
 
 INTERNAL_NOTE = "Zebra-crossing-internal-7731"
@@ -314,4 +316,22 @@ def test_an_edit_landing_while_the_review_is_saved_is_refused_too(signed_in, mee
     assert REVIEW_STALE_ERROR in html
     assert "Typed before</textarea>" in html
     assert f'name="version" value="{meeting.version + 1}"' in html
+    assert not Review.objects.exists()
+
+
+def test_a_review_sent_after_the_session_expired_comes_back_after_sign_in(client, meeting, liaison):
+    data = post_data(meeting, comments="Written slowly", officer="partly") | {
+        "typed_by": str(liaison.pk)
+    }
+    html = unescape(client.post(url(meeting), data).content.decode())
+    assert SESSION_EXPIRED_MESSAGE in html
+    blob = re.search(r'name="pending" value="([^"]+)"', html).group(1)
+    client.post(
+        reverse("accounts:sign-in"),
+        {"username": "liaison", "password": PASSWORD, "next": url(meeting), "pending": blob},
+    )
+    html = unescape(client.get(url(meeting)).content.decode())
+    assert RESTORED_MESSAGE in html
+    assert "Written slowly</textarea>" in html
+    assert checked(html, f"disclosure_{meeting.disclosures.get().pk}", "partly")
     assert not Review.objects.exists()

@@ -2,18 +2,38 @@ import datetime
 from html import unescape
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from engagement.audit.models import AuditEvent
+from engagement.gds import too_long_message
 from engagement.meetings import rules
+from engagement.meetings.forms.group_picker import (
+    CONFIRM_GROUPS_ERROR,
+    CONFIRM_GROUPS_LABEL,
+    DECLINED_WARNING,
+)
 from engagement.meetings.models import (
     DISCLOSURE_REASON_ERROR,
     FUTURE_DATE_ERROR,
+    LONG_TEXT,
+    NO_PERSONAL_DETAILS,
+    SHORT_TEXT,
     UNDER_25_ERROR,
     Meeting,
 )
-from tests.meetings.form_data import meeting_data
+from tests.factories import CommunityGroupFactory, MeetingFactory
+from tests.meetings.form_data import disclosure, follow_up, management, meeting_data
+from tests.meetings.form_page import (
+    checkbox,
+    errors_next_to,
+    field_value,
+    is_checked,
+    page,
+    summary,
+    summary_links,
+)
 
 CREATE_URL = reverse("meetings:meeting-create")
 
@@ -249,3 +269,312 @@ def test_a_meeting_with_three_officers_saves_all_three(
     response = signed_in_officer.post(CREATE_URL, data)
     assert response.status_code == 302
     assert Meeting.objects.get().disclosures.count() == 3
+
+
+# Errors name their field, and in the inline rows which officer or follow-up.
+
+
+def test_errors_in_the_rows_name_the_officer_and_the_follow_up(
+    signed_in_officer, officer, colleague, area, group
+):
+    too_early = timezone.localdate() - datetime.timedelta(days=10)
+    data = meeting_data(
+        area=area,
+        groups=[group],
+        officers=[officer, (colleague, "partial", "")],
+        follow_ups=[(officer, group, too_early)],
+    )
+    messages = summary(page(signed_in_officer.post(CREATE_URL, data)))
+    assert f"Officer 2: Reason, if not full: {DISCLOSURE_REASON_ERROR}" in messages
+    assert f"Follow-up 1: Due date: {rules.DUE_BEFORE_MEETING_ERROR}" in messages
+
+
+def test_each_whole_number_error_names_its_field(signed_in_officer, officer, area, group):
+    data = meeting_data(
+        area=area,
+        groups=[group],
+        officers=[officer],
+        attendee_count="lots",
+        duration_minutes="an hour",
+    )
+    document = page(signed_in_officer.post(CREATE_URL, data))
+    messages = summary(document)
+    assert "Length in minutes: Enter a whole number." in messages
+    assert "Community attendees: Enter a whole number." in messages
+    assert errors_next_to(document, "id_attendee_count") == ["Enter a whole number."]
+    assert summary_links(document)["Community attendees: Enter a whole number."] == (
+        "#id_attendee_count"
+    )
+
+
+# Free text: a limit each, with a GOV.UK character count.
+
+FREE_TEXT_LIMITS = {
+    "purpose": 300,
+    "topics": 300,
+    "information_shared": LONG_TEXT,
+    "concerns_raised": LONG_TEXT,
+    "summary": LONG_TEXT,
+    "passed_on_reason": SHORT_TEXT,
+    "internal_notes": LONG_TEXT,
+    "disclosures-0-reason": SHORT_TEXT,
+    "follow_ups-0-description": 300,
+}
+
+
+def test_every_free_text_field_has_a_character_count(signed_in_officer):
+    document = page(signed_in_officer.get(CREATE_URL))
+    for name, limit in FREE_TEXT_LIMITS.items():
+        (count,) = [
+            block
+            for block in document.find_all(class_="govuk-character-count")
+            if block.find_all(name=name)
+        ]
+        assert count.attrs["data-module"] == "govuk-character-count", name
+        assert count.attrs["data-maxlength"] == str(limit), name
+        (element,) = count.find_all(name=name)
+        # No maxlength: the browser would cut a paste short without a word.
+        assert "maxlength" not in element.attrs, name
+        assert f"id_{name}-info" in element.attrs["aria-describedby"].split(), name
+        assert f"You can enter up to {limit} characters" in count.text, name
+
+
+def test_a_100000_character_summary_is_refused_next_to_the_field_and_kept(
+    signed_in_officer, officer, area, group
+):
+    typed = "The committee talked at length. " * 3125  # 100,000 characters
+    data = meeting_data(area=area, groups=[group], officers=[officer], summary=typed)
+    response = signed_in_officer.post(CREATE_URL, data)
+
+    assert response.status_code == 400
+    document = page(response)
+    message = too_long_message(LONG_TEXT)
+    assert message == "Enter no more than 5,000 characters: shorten what you typed."
+    assert errors_next_to(document, "id_summary") == [message]
+    assert f"Summary for the community liaisons: {message}" in summary(document)
+    assert field_value(document, "summary") == typed
+    assert Meeting.objects.count() == 0
+
+
+def test_a_long_follow_up_is_refused_and_names_its_row(signed_in_officer, officer, area, group):
+    due = timezone.localdate() + datetime.timedelta(days=7)
+    data = meeting_data(
+        area=area, groups=[group], officers=[officer], follow_ups=[(officer, group, due)]
+    )
+    data["follow_ups-0-description"] = "x" * 301
+    messages = summary(page(signed_in_officer.post(CREATE_URL, data)))
+    assert f"Follow-up 1: What was promised: {too_long_message(300)}" in messages
+
+
+def test_the_no_personal_details_hint_is_shown_where_people_write(signed_in_officer):
+    document = page(signed_in_officer.get(CREATE_URL))
+    for name in ("purpose", "topics", "disclosures-0-reason", "follow_ups-0-description"):
+        hint = document.by_id(f"id_{name}_hint")
+        assert NO_PERSONAL_DETAILS in hint.text, name
+        (element,) = [e for e in document.find_all(name=name) if e.tag in ("input", "textarea")]
+        assert f"id_{name}_hint" in element.attrs["aria-describedby"].split(), name
+
+
+# The group picker: the officer's area first, groups under their area, warnings before
+# saving a group that declined counter-terrorism engagement or is from another area.
+
+
+def test_a_new_meeting_starts_in_the_area_of_the_officers_unit(signed_in_officer, area, other_area):
+    document = page(signed_in_officer.get(CREATE_URL))
+    (chosen,) = document.by_id("id_area").find_all("option", selected=True)
+    assert chosen.attrs["value"] == str(area.pk)
+
+
+def test_groups_are_listed_under_their_area(signed_in_officer, group, second_group, other_group):
+    document = page(signed_in_officer.get(CREATE_URL))
+    picker = document.by_id("div_id_groups")
+    (northfield,) = picker.find_all(data_area=str(group.area_id))
+    (southmoor,) = picker.find_all(data_area=str(other_group.area_id))
+    assert northfield.attrs["data-area-name"] == "Northfield"
+    names = [label.text for label in northfield.find_all("label")]
+    assert names == ["Northfield Mosque Committee", "Northfield Youth Forum"]
+    assert [label.text for label in southmoor.find_all("label")] == ["Southmoor Residents"]
+    # Without JavaScript every group can be ticked; the first box is where errors link.
+    assert len(picker.find_all("input", name="groups")) == 3
+    assert picker.find_all("input", id="id_groups_1")[0].attrs["value"] == str(group.pk)
+
+
+@pytest.fixture
+def declined_group(area):
+    return CommunityGroupFactory(
+        name="Eastgate Youth Project", area=area, declined_engagement_from=datetime.date(2026, 5, 3)
+    )
+
+
+@time_machine.travel(datetime.date(2026, 6, 1))
+def test_a_group_that_declined_is_marked_in_the_picker(signed_in_officer, declined_group):
+    document = page(signed_in_officer.get(CREATE_URL))
+    box = checkbox(document, "groups", str(declined_group.pk))
+    hint = document.by_id(box.attrs["aria-describedby"])
+    assert hint.text == "Declined counter-terrorism engagement from 3 May 2026"
+    assert box.attrs["data-declined-from"] == "2026-05-03"
+
+
+@time_machine.travel(datetime.date(2026, 6, 1))
+def test_a_group_that_declined_needs_confirming_before_saving(
+    signed_in_officer, officer, area, declined_group
+):
+    data = meeting_data(
+        area=area, groups=[declined_group], officers=[officer], date="2026-05-20", submit=False
+    )
+    response = signed_in_officer.post(CREATE_URL, data)
+
+    assert response.status_code == 400
+    assert Meeting.objects.count() == 0
+    document = page(response)
+    warnings = document.by_id("div_id_confirm_groups")
+    assert "hidden" not in warnings.attrs
+    assert [item.text for item in warnings.find_all("li")] == [
+        DECLINED_WARNING.format(group="Eastgate Youth Project", date="3 May 2026")
+    ]
+    assert errors_next_to(document, "id_confirm_groups") == [CONFIRM_GROUPS_ERROR]
+    assert summary_links(document)[f"{CONFIRM_GROUPS_LABEL}: {CONFIRM_GROUPS_ERROR}"] == (
+        "#id_confirm_groups"
+    )
+    assert is_checked(checkbox(document, "groups", str(declined_group.pk)))
+
+    response = signed_in_officer.post(CREATE_URL, data | {"confirm_groups": "on"})
+    assert response.status_code == 302
+    assert list(Meeting.objects.get().groups.all()) == [declined_group]
+
+
+@time_machine.travel(datetime.date(2026, 6, 1))
+def test_a_meeting_before_the_group_declined_needs_no_confirming(
+    signed_in_officer, officer, area, declined_group
+):
+    data = meeting_data(
+        area=area, groups=[declined_group], officers=[officer], date="2026-05-02", submit=False
+    )
+    assert signed_in_officer.post(CREATE_URL, data).status_code == 302
+
+
+def test_a_group_from_another_area_needs_confirming(
+    signed_in_officer, officer, area, group, other_group
+):
+    data = meeting_data(area=area, groups=[group, other_group], officers=[officer])
+    response = signed_in_officer.post(CREATE_URL, data)
+
+    assert response.status_code == 400
+    document = page(response)
+    assert [item.text for item in document.by_id("div_id_confirm_groups").find_all("li")] == [
+        "Southmoor Residents is in Southmoor, not Northfield, the area of this meeting."
+    ]
+    assert errors_next_to(document, "id_confirm_groups") == [CONFIRM_GROUPS_ERROR]
+
+    response = signed_in_officer.post(CREATE_URL, data | {"confirm_groups": "on"})
+    assert response.status_code == 302
+
+
+def test_nothing_to_confirm_keeps_the_warning_hidden(signed_in_officer, officer, area, group):
+    data = meeting_data(area=area, groups=[group], officers=[officer], purpose="")
+    document = page(signed_in_officer.post(CREATE_URL, data))
+    warnings = document.by_id("div_id_confirm_groups")
+    assert "hidden" in warnings.attrs
+    assert warnings.find_all("li") == []
+
+
+@time_machine.travel(datetime.date(2026, 6, 1))
+def test_groups_confirmed_when_saved_are_not_asked_about_again(
+    client, officer, unit, area, declined_group
+):
+    meeting = MeetingFactory(
+        author=officer,
+        unit=unit,
+        area=area,
+        groups=[declined_group],
+        officers=[officer],
+        date=datetime.date(2026, 5, 20),
+        status=Meeting.Status.DRAFT,
+    )
+    client.force_login(officer)
+    data = meeting_data(
+        area=area, groups=[declined_group], officers=[], date="2026-05-20", submit=False
+    )
+    data |= management("disclosures", 1, initial=1) | disclosure(0, officer)
+    data |= {"disclosures-0-id": str(meeting.disclosures.get().pk), "version": "1"}
+    response = client.post(reverse("meetings:meeting-edit", args=[meeting.uuid]), data)
+    assert response.status_code == 302
+
+
+# Concerns that need a response are answered by a follow-up.
+
+
+def concern_data(officer, area, group, *, answers="", submit=True, **overrides) -> dict:
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    data = meeting_data(
+        area=area,
+        groups=[group],
+        officers=[officer],
+        submit=submit,
+        concerns_needing_response=["concern_surveillance"],
+        **overrides,
+    )
+    return data | follow_up(0, officer, group, due, answers_concern=answers)
+
+
+def test_a_concern_needing_a_response_must_be_answered_on_submit(
+    signed_in_officer, officer, area, group
+):
+    response = signed_in_officer.post(CREATE_URL, concern_data(officer, area, group))
+
+    assert response.status_code == 400
+    document = page(response)
+    message = rules.unanswered_concern_message("Surveillance or covert observation")
+    assert errors_next_to(document, "id_concerns_needing_response") == [message]
+    assert summary_links(document)[
+        f"Which of these concerns need a response from the police?: {message}"
+    ] == ("#id_concerns_needing_response_1")
+    assert Meeting.objects.count() == 0
+
+
+def test_a_concern_answered_by_a_follow_up_is_saved_with_it(
+    signed_in_officer, officer, area, group
+):
+    data = concern_data(officer, area, group, answers="concern_surveillance")
+    assert signed_in_officer.post(CREATE_URL, data).status_code == 302
+
+    meeting = Meeting.objects.get()
+    assert meeting.status == Meeting.Status.SUBMITTED
+    assert meeting.concerns_needing_response == ["concern_surveillance"]
+    assert meeting.follow_ups.get().answers_concern == "concern_surveillance"
+
+
+def test_a_draft_may_leave_a_concern_unanswered_for_now(signed_in_officer, officer, area, group):
+    data = concern_data(officer, area, group, submit=False)
+    assert signed_in_officer.post(CREATE_URL, data).status_code == 302
+
+
+def test_only_a_concern_raised_can_need_a_response(signed_in_officer, officer, area, group):
+    data = concern_data(officer, area, group, submit=False, concern_topics=["concern_hate_crime"])
+    document = page(signed_in_officer.post(CREATE_URL, data))
+    assert errors_next_to(document, "id_concerns_needing_response") == [
+        rules.CONCERN_NOT_RAISED_ERROR
+    ]
+
+
+def test_a_follow_up_cannot_answer_a_concern_not_marked_as_needing_one(
+    signed_in_officer, officer, area, group
+):
+    data = concern_data(officer, area, group, answers="concern_hate_crime")
+    data["concerns_needing_response"] = []
+    document = page(signed_in_officer.post(CREATE_URL, data))
+    assert errors_next_to(document, "id_follow_ups-0-answers_concern") == [
+        rules.ANSWERS_CONCERN_NOT_NEEDED_ERROR
+    ]
+
+
+def test_the_form_queries_do_not_grow_with_the_groups(
+    signed_in_officer, area, other_area, django_assert_max_num_queries
+):
+    CommunityGroupFactory(area=area)
+    with django_assert_max_num_queries(30) as few:
+        assert signed_in_officer.get(CREATE_URL).status_code == 200
+    for index in range(20):
+        CommunityGroupFactory(area=area if index % 2 else other_area)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert signed_in_officer.get(CREATE_URL).status_code == 200

@@ -50,6 +50,16 @@ def _with_another_row(data: QueryDict, prefix: str) -> QueryDict:
     return data
 
 
+def _share_choices(formset, *names: str) -> None:
+    """Each select's choices read once for all the rows that show it, not once a row."""
+    for name in names:
+        choices = None
+        for form in formset.forms:
+            if choices is None:
+                choices = list(form.fields[name].choices)
+            form.fields[name].choices = choices
+
+
 @dataclass
 class ChangedAnswer:
     """One answer another person saved while this person was editing."""
@@ -121,6 +131,8 @@ class MeetingFormBundle:
             ).select_related("owner", "owed_to"),
         )
         self.follow_ups.submitting = self.submitting
+        _share_choices(self.disclosures, "officer")
+        _share_choices(self.follow_ups, "owner", "owed_to")
         if not self.show_errors:
             for form in [self.form, *self.disclosures.forms, *self.follow_ups.forms]:
                 form.helper.form_show_errors = False

@@ -154,8 +154,6 @@ class MeetingForm(forms.ModelForm):
         if instance.pk:
             self.initial["concern_topics"] = instance.concern_topics
             self.initial["concerns_needing_response"] = instance.concerns_needing_response
-            # The GDS checkbox template compares strings: give it the ids as strings.
-            self.initial["groups"] = [str(pk) for pk in self.saved_group_ids]
             self.initial["version"] = instance.version
         self.helper = inner_form_helper(
             Fieldset(

@@ -5,6 +5,9 @@ without their own <form> tag, radios without a blank choice, yes/no questions, f
 with a character count, and the widgets GOV.UK wants for numbers, dates and selects.
 """
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
@@ -22,8 +25,10 @@ def field_error_entries(
         # Radios and checkboxes have no element with the field's own id: point at the first.
         multiple = isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
         anchor = f"id_{field.html_name}_1" if multiple else field.auto_id
-        label = f"{field.label}: " if with_labels else ""
-        entries += [(f"#{anchor}", prefix + label + error) for error in field.errors]
+        # A field may name itself differently in the summary (`summary_label`).
+        named = getattr(field.field, "summary_label", field.label)
+        label = f"{named}: " if with_labels else ""
+        entries += [(f"#{anchor}", f"{prefix}{label}{error}") for error in field.errors]
     return entries
 
 
@@ -42,7 +47,7 @@ def error_summary(
     """
     first = next(iter(form.visible_fields()), None)
     anchor = non_field_anchor or (f"#{first.auto_id}" if first else "#main-content")
-    entries = [(anchor, prefix + error) for error in form.non_field_errors()]
+    entries = [(anchor, f"{prefix}{error}") for error in form.non_field_errors()]
     return entries + field_error_entries(form, with_labels=with_labels, prefix=prefix)
 
 
@@ -64,11 +69,13 @@ def yes_no_field(model_field, *, required: bool) -> forms.TypedChoiceField:
     )
 
 
-def radios_without_blank(form: forms.Form, *names: str) -> None:
+def radios_without_blank(form: forms.BaseForm, *names: str) -> None:
     """Model choice fields offer a blank '---------' radio; a GOV.UK radio group has none."""
     for name in names:
         field = form.fields[name]
-        field.choices = [(value, label) for value, label in field.choices if value != ""]
+        assert isinstance(field, forms.ChoiceField)
+        choices = cast(Iterable[tuple[Any, str]], field.choices)
+        field.choices = [(value, label) for value, label in choices if value != ""]
         field.widget = forms.RadioSelect(choices=field.choices)
         field.error_messages["required"] = f"Choose: {str(field.label).lower()}"
 
@@ -95,6 +102,7 @@ def with_character_count(form: forms.BaseForm, name: str) -> Field:
     would cut a paste short without a word); the count shows the excess as they type, and
     the server refuses it with a message next to the field, keeping what was typed."""
     field = form.fields[name]
+    assert isinstance(field, forms.CharField) and field.max_length is not None
     field.widget.attrs.pop("maxlength", None)
     # On the widget itself, so crispy-forms-gds points aria-describedby at the count.
     classes = field.widget.attrs.get("class", "")
@@ -103,7 +111,7 @@ def with_character_count(form: forms.BaseForm, name: str) -> Field:
     return Field(name, context={"max_characters": field.max_length})
 
 
-def number_input(**attrs) -> forms.NumberInput:
+def number_input(**attrs) -> forms.TextInput:
     # crispy-forms-gds leaves number inputs unstyled; GOV.UK wants a text input with
     # a numeric keypad on phones.
     return forms.TextInput(

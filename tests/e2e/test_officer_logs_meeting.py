@@ -1,4 +1,5 @@
-"""An officer logs a meeting, corrects a mistake, submits it and finds it again."""
+"""An officer logs a meeting, corrects a mistake, submits it and finds it again; and,
+interrupted, parks a half-written draft from a phone."""
 
 import datetime
 
@@ -6,8 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from engagement.meetings.models import DISCLOSURE_REASON_ERROR
+from engagement.meetings.models import DISCLOSURE_REASON_ERROR, Meeting
+from tests.e2e.axe import PHONE
 from tests.e2e.journeys import nav_link, sign_in, status_tag, success_banner
+from tests.factories import CommunityGroupFactory
 
 PURPOSE = "Reassurance after the Marlowbridge flooding"
 REASON = "The chair asked us to keep introductions short; the role was explained afterwards."
@@ -141,3 +144,68 @@ def test_officer_logs_corrects_submits_and_finds_a_meeting(
     expect(follow_ups.get_by_role("row", name=PROMISE)).to_contain_text(
         "Northfield Mosque Committee"
     )
+
+
+@pytest.mark.e2e
+def test_officer_parks_a_partial_draft_on_a_phone(
+    page: Page, live_server, check_page, officer, group, other_group
+):
+    """Interrupted on the way out of a meeting: the date and the group, saved as a draft.
+
+    On the way, the group picker shows the officer's area, the character count counts,
+    and a group that declined counter-terrorism engagement is flagged before saving."""
+    declined = CommunityGroupFactory(
+        name="Northfield Women's Network",
+        area=group.area,
+        declined_engagement_from=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    meeting_date = timezone.localdate() - datetime.timedelta(days=1)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url)
+    sign_in(page, "officer")
+    page.get_by_role("link", name="Log a meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log a meeting")
+
+    # The area comes from the officer's unit; only its groups are listed.
+    expect(page.get_by_label("Area", exact=True)).to_have_value(str(group.area_id))
+    groups = page.get_by_role("group", name="Community groups")
+    expect(groups.get_by_label("Northfield Mosque Committee")).to_be_visible()
+    expect(groups.get_by_label("Southmoor Residents")).to_be_hidden()
+    groups.get_by_role("button", name="Show the groups of every area").click()
+    expect(groups.get_by_label("Southmoor Residents")).to_be_visible()
+    groups.get_by_role("button", name="Show only the groups in Northfield").click()
+    expect(groups.get_by_label("Southmoor Residents")).to_be_hidden()
+
+    # A group that declined is marked, and ticking it warns before anything is saved.
+    expect(groups.get_by_text("Declined counter-terrorism engagement from")).to_be_visible()
+    warning = page.locator("#div_id_confirm_groups")
+    expect(warning).to_be_hidden()
+    page.get_by_label("Date of the meeting").fill(meeting_date.isoformat())
+    groups.get_by_label(declined.name).check()
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(f"{declined.name} has declined counter-terrorism engagement")
+    groups.get_by_label(declined.name).uncheck()
+    expect(warning).to_be_hidden()
+    groups.get_by_label("Northfield Mosque Committee").check()
+
+    # The character count counts as the officer types.
+    summary = page.get_by_label("Summary for the community liaisons")
+    summary.fill("Started on the bus.")
+    count = page.locator("#div_id_summary").locator(".govuk-character-count__status")
+    expect(count).to_have_text("You have 4,981 characters remaining")
+    check_page(page, "phone-form-half-filled")
+
+    page.set_viewport_size(PHONE)
+    page.get_by_role("button", name="Save as draft").click()
+
+    expect(success_banner(page)).to_contain_text("Draft saved.")
+    expect(status_tag(page, "Draft")).to_be_visible()
+    # The meeting page is not checked here: its heading is the purpose, empty on this
+    # draft (it should show meeting.title, "Untitled draft"; asked of the page's owner).
+    meeting = Meeting.objects.get()
+    assert (meeting.status, meeting.date, meeting.summary) == (
+        Meeting.Status.DRAFT,
+        meeting_date,
+        "Started on the bus.",
+    )
+    assert list(meeting.groups.all()) == [group]

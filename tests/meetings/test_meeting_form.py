@@ -11,7 +11,6 @@ from engagement.gds import too_long_message
 from engagement.meetings import rules
 from engagement.meetings.forms.group_picker import (
     CONFIRM_GROUPS_ERROR,
-    CONFIRM_GROUPS_LABEL,
     DECLINED_WARNING,
 )
 from engagement.meetings.models import (
@@ -433,7 +432,7 @@ def test_a_group_that_declined_needs_confirming_before_saving(
         DECLINED_WARNING.format(group="Eastgate Youth Project", date="3 May 2026")
     ]
     assert errors_next_to(document, "id_confirm_groups") == [CONFIRM_GROUPS_ERROR]
-    assert summary_links(document)[f"{CONFIRM_GROUPS_LABEL}: {CONFIRM_GROUPS_ERROR}"] == (
+    assert summary_links(document)[f"Community groups: {CONFIRM_GROUPS_ERROR}"] == (
         "#id_confirm_groups"
     )
     assert is_checked(checkbox(document, "groups", str(declined_group.pk)))

@@ -8,6 +8,7 @@ submitting (then the rules for that apply), so a view asks it one question and r
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import QueryDict
 from django.utils.text import capfirst
 
@@ -73,7 +74,9 @@ def _changed_answer(name: str, theirs: str, yours: str) -> ChangedAnswer:
     if name in Meeting.ConcernTopic.values:
         label = f"Concern raised: {Meeting.ConcernTopic(name).label}"
     else:
-        label = capfirst(Meeting._meta.get_field(name).verbose_name)
+        field = Meeting._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        label = str(capfirst(field.verbose_name))
     if name == "concerns_needing_response":
         theirs, yours = _concern_labels(theirs), _concern_labels(yours)
     return ChangedAnswer(label=label, theirs=theirs, yours=yours)
@@ -169,7 +172,9 @@ class MeetingFormBundle:
         disclosures_ok = self.disclosures.is_valid()
         follow_ups_ok = self.follow_ups.is_valid()
         if self.submitting and follow_ups_ok and "concerns_needing_response" in cleaned:
-            answered = [action.get("answers_concern") for action in self._live(self.follow_ups)]
+            answered = [
+                action.get("answers_concern") or "" for action in self._live(self.follow_ups)
+            ]
             for label in rules.unanswered_concerns(needing, answered):
                 self.form.add_error(
                     "concerns_needing_response", rules.unanswered_concern_message(label)
@@ -213,8 +218,8 @@ class MeetingFormBundle:
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
                 field = name if name in self.form.fields else None
-                for message in errors:
-                    self.form.add_error(field, message)
+                for each in errors:
+                    self.form.add_error(field, each)
         else:
             for message in error.messages:
                 self.form.add_error(None, message)
@@ -226,6 +231,7 @@ class MeetingFormBundle:
         self.conflict = [
             _changed_answer(name, theirs, yours) for name, (theirs, yours) in changes.items()
         ]
+        assert isinstance(self.form.data, QueryDict)
         data = self.form.data.copy()
         data["version"] = str(current.version)
         self.form.data = data

@@ -19,11 +19,9 @@ DECLINED_WARNING = (
     "group's liaison before recording this meeting with them."
 )
 OTHER_AREA_WARNING = "{group} is in {group_area}, not {area}, the area of this meeting."
-CONFIRM_GROUPS_LABEL = (
-    "I understand, and these groups were at this meeting: save the meeting with them"
-)
+CONFIRM_GROUPS_LABEL = "I understand the warning, and these groups were at this meeting"
 CONFIRM_GROUPS_ERROR = (
-    "Check the groups: tick to confirm them, or untick a group that was not there."
+    "Confirm the groups you chose, or untick any group that was not at the meeting."
 )
 
 
@@ -37,12 +35,9 @@ def group_warnings(
     """What the officer must confirm before a meeting is saved with these groups."""
     warnings = []
     for group in groups:
-        if day is not None and group.has_declined_by(day):
-            warnings.append(
-                DECLINED_WARNING.format(
-                    group=group.name, date=long_date(group.declined_engagement_from)
-                )
-            )
+        declined = group.declined_engagement_from
+        if day is not None and declined is not None and group.has_declined_by(day):
+            warnings.append(DECLINED_WARNING.format(group=group.name, date=long_date(declined)))
         if area is not None and group.area_id != area.pk:
             warnings.append(
                 OTHER_AREA_WARNING.format(group=group.name, group_area=group.area, area=area)

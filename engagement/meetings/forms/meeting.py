@@ -5,7 +5,9 @@ on submit every rule of rules.py applies, each message next to its field.
 """
 
 from functools import cached_property
+from typing import Any
 
+from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
@@ -48,9 +50,21 @@ from engagement.meetings.services.meeting import (
 )
 
 
-def _layout_order(form: forms.BaseForm) -> None:
+def _layout_order(form: forms.BaseForm, helper: FormHelper) -> None:
     """Fields in the order the page shows them, so the error summary follows the page."""
-    form.order_fields([pointer.name for pointer in form.helper.layout.get_field_names()])
+    form.order_fields([pointer.name for pointer in helper.layout.get_field_names()])
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 class MeetingForm(forms.ModelForm):
@@ -134,18 +148,21 @@ class MeetingForm(forms.ModelForm):
         self.saved_group_ids = (
             list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
         )
-        self.fields["area"].queryset = Area.objects.order_by("name")
-        self.fields["area"].empty_label = "Choose an area"
+        # In the error summary, the confirmation is about the groups.
+        self.fields["confirm_groups"].summary_label = self.fields["groups"].label  # type: ignore[attr-defined]
+        area = _model_choice(self, "area")
+        area.queryset = Area.objects.order_by("name")
+        area.empty_label = "Choose an area"
         # Every group the officer may see, by area (the picker lists them under their
         # area's name); an inactive group stays choosable on a meeting that has it.
-        self.fields["groups"].queryset = (
+        _model_choice(self, "groups").queryset = (
             groups_visible_to(user)
             .filter(Q(active=True) | Q(pk__in=self.saved_group_ids))
             .select_related("area")
             .order_by("area__name", "name")
         )
         radios_without_blank(self, "venue_kind", "initiated_by", "focus")
-        kind = self.fields["passed_on_kind"]
+        kind = _choice(self, "passed_on_kind")
         kind.choices = [("", "Choose what kind"), *Meeting.PassedOnKind.choices]
         for name in ("passed_on", "responsible_adult_present", "community_told_passed_on"):
             self.fields[name] = yes_no_field(Meeting._meta.get_field(name), required=False)
@@ -219,15 +236,17 @@ class MeetingForm(forms.ModelForm):
             )
         else:
             del self.fields["correction_note"]
-        _layout_order(self)
+        _layout_order(self, self.helper)
 
     # The picker's script words its warning as the server does.
     other_area_warning = OTHER_AREA_WARNING
 
     @cached_property
     def group_picker(self) -> list[PickerArea]:
+        groups = _model_choice(self, "groups").queryset
+        assert groups is not None
         return picker_areas(
-            self.fields["groups"].queryset,
+            groups,
             checked=self["groups"].value() or [],
             saved=self.saved_group_ids,
         )
@@ -238,8 +257,9 @@ class MeetingForm(forms.ModelForm):
     def clean_under_18_count(self):
         return self.cleaned_data.get("under_18_count") or 0
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             rules.check_concerns_needing_response(
                 cleaned.get("concerns_needing_response") or [],
@@ -287,21 +307,24 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.officer_profile.collar_number})"
+
+
 class DisclosureForm(forms.ModelForm):
     class Meta:
         model = Disclosure
         fields = ["officer", *DISCLOSURE_FIELDS]
+        field_classes = {"officer": OfficerChoiceField}
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"officer": {"required": "Choose the officer."}}
 
     def __init__(self, *args, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
-        officer = self.fields["officer"]
+        officer = _model_choice(self, "officer")
         officer.queryset = officers()
-        officer.label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.username} ({user.officer_profile.collar_number})"
-        )
         officer.empty_label = "Choose an officer"
         officer.label = "Officer"
         officer.help_text = SEEN_BY_LIAISONS
@@ -348,13 +371,13 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = officers()
-        self.fields["owner"].empty_label = "Choose an officer"
-        self.fields["owed_to"].queryset = CommunityGroup.objects.filter(active=True).order_by(
-            "name"
-        )
-        self.fields["owed_to"].empty_label = "Choose a group"
-        self.fields["answers_concern"].choices = [
+        owner = _model_choice(self, "owner")
+        owner.queryset = officers()
+        owner.empty_label = "Choose an officer"
+        owed_to = _model_choice(self, "owed_to")
+        owed_to.queryset = CommunityGroup.objects.filter(active=True).order_by("name")
+        owed_to.empty_label = "Choose a group"
+        _choice(self, "answers_concern").choices = [
             ("", "None: not a concern that needed a response"),
             *Meeting.ConcernTopic.choices,
         ]

@@ -100,6 +100,7 @@ def _render_form(request, bundle: MeetingFormBundle, status=200):
         ),
         None,
     )
+    drafting = send is not None and send.name == "submit"
     return render(
         request,
         "meetings/meeting_form.html",
@@ -108,7 +109,8 @@ def _render_form(request, bundle: MeetingFormBundle, status=200):
             "meeting": bundle.meeting,
             "errors": bundle.error_summary(),
             "send": send,
-            "save_label": "Save as draft" if send and send.name == "submit" else "Save changes",
+            "drafting": drafting,
+            "save_label": "Save as draft" if drafting else "Save changes",
         },
         status=status,
     )

@@ -1,5 +1,6 @@
 """An officer logs a meeting, corrects a mistake, submits it and finds it again; and,
-interrupted, parks a half-written draft from a phone."""
+interrupted, parks a half-written draft from a phone; and finds a way out of an edit
+conflict."""
 
 import datetime
 
@@ -8,9 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from engagement.meetings.models import DISCLOSURE_REASON_ERROR, Meeting
+from engagement.meetings.services import meeting as meeting_services
 from tests.e2e.axe import PHONE
 from tests.e2e.journeys import nav_link, sign_in, status_tag, success_banner
 from tests.factories import CommunityGroupFactory
+from tests.meetings.review_steps import parts_of
 
 PURPOSE = "Reassurance after the Marlowbridge flooding"
 REASON = "The chair asked us to keep introductions short; the role was explained afterwards."
@@ -209,3 +212,38 @@ def test_officer_parks_a_partial_draft_on_a_phone(
         "Started on the bus.",
     )
     assert list(meeting.groups.all()) == [group]
+
+
+@pytest.mark.e2e
+def test_an_edit_conflict_has_a_way_out(
+    page: Page, live_server, check_page, officer, colleague, meeting
+):
+    """A colleague saves while the officer is editing: the officer's save is refused
+    with what the colleague changed, nothing typed is lost, and they save over it."""
+    page.goto(live_server.url)
+    sign_in(page, "officer")
+    page.goto(live_server.url + meeting.get_absolute_url())
+    page.get_by_role("link", name="Edit meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit meeting")
+    page.get_by_label("Purpose").fill("Reassurance visit after the fire")
+
+    meeting.refresh_from_db()
+    meeting_services.meeting_update(
+        meeting=meeting,
+        by=colleague,
+        parts=parts_of(meeting, purpose="Fire safety visit"),
+        expected_version=meeting.version,
+    )
+    page.get_by_role("button", name="Save changes").click()
+
+    conflict = page.get_by_role("region", name="Someone else saved this meeting")
+    expect(conflict).to_be_visible()
+    expect(conflict.get_by_role("listitem")).to_have_text(
+        "Purpose: Fire safety visit → Reassurance visit after the fire"
+    )
+    expect(page.get_by_label("Purpose")).to_have_value("Reassurance visit after the fire")
+    check_page(page, "edit-conflict")
+
+    conflict.get_by_role("button", name="Save my version over theirs").click()
+    expect(success_banner(page)).to_contain_text("Changes saved.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reassurance visit after the fire")

@@ -169,6 +169,7 @@ class ConfirmationFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(ReviewFactory)
     disclosure = factory.SubFactory(DisclosureFactory)
     answer = DisclosureConfirmation.Answer.YES
+    recorded_level = factory.SelfAttribute("disclosure.level")
 
 
 class ReportBackConfirmationFactory(factory.django.DjangoModelFactory):
@@ -177,5 +178,6 @@ class ReportBackConfirmationFactory(factory.django.DjangoModelFactory):
 
     follow_up = factory.SubFactory(FollowUpFactory)
     liaison = factory.SubFactory(UserFactory)
+    follow_up_version = factory.SelfAttribute("follow_up.version")
     reported_back_on = factory.LazyFunction(timezone.localdate)
     answer = ReportBackConfirmation.Answer.YES

@@ -215,11 +215,19 @@ def test_shows_the_report_back_and_the_communitys_answer_never_a_default_yes(
         meeting, officer, group, "Reported, answered", reported_back_on=days(-1), **done
     )
     ReportBackConfirmation.objects.create(
-        follow_up=answered, liaison=liaison, reported_back_on=days(-1), answer="partly"
+        follow_up=answered,
+        liaison=liaison,
+        follow_up_version=answered.version,
+        reported_back_on=days(-1),
+        answer="partly",
     )
     # An answer about an earlier report-back is not an answer about this one.
     ReportBackConfirmation.objects.create(
-        follow_up=unanswered, liaison=liaison, reported_back_on=days(-2), answer="yes"
+        follow_up=unanswered,
+        liaison=liaison,
+        follow_up_version=unanswered.version - 1,
+        reported_back_on=days(-2),
+        answer="yes",
     )
     names = ["Not reported", "Reported, unanswered", "Reported, answered"]
     client.force_login(officer)
@@ -255,7 +263,11 @@ def test_query_count_is_bounded(
             outcome="Done", reported_back_on=days(0),
         )  # fmt: skip
         ReportBackConfirmation.objects.create(
-            follow_up=action, liaison=make_liaison(group), reported_back_on=days(0), answer="yes"
+            follow_up=action,
+            liaison=make_liaison(group),
+            follow_up_version=action.version,
+            reported_back_on=days(0),
+            answer="yes",
         )
     for user in (officer, liaison):
         client.force_login(user)

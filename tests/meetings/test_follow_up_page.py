@@ -200,6 +200,7 @@ def test_query_count_is_bounded(
         ReportBackConfirmation.objects.create(
             follow_up=action,
             liaison=make_liaison(group),
+            follow_up_version=action.version,
             reported_back_on=TODAY,
             answer=ReportBackConfirmation.Answer.YES,
         )

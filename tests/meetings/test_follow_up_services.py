@@ -320,3 +320,20 @@ def test_a_new_report_back_after_reopening_is_asked_again(action, officer, liais
     assert list(
         ReportBackConfirmation.objects.order_by("pk").values_list("reported_back_on", "answer")
     ) == [(YESTERDAY, "no"), (TODAY, "yes")]
+
+
+def test_a_report_back_made_again_on_the_same_day_is_asked_again(action, officer, liaison):
+    action = complete(action, officer, on=TODAY)
+    action = report_back(action, officer, on=TODAY)
+    confirm(action, liaison, ReportBackConfirmation.Answer.NO)
+    action = services.follow_up_reopen(
+        action=action, by=officer, reason="It never reached them", expected_version=action.version
+    )
+    action = complete(action, officer, on=TODAY)
+    action = report_back(action, officer, on=TODAY)
+    assert services.may_confirm_report_back(liaison, action)
+    confirm(action, liaison, ReportBackConfirmation.Answer.YES)
+    assert list(ReportBackConfirmation.objects.order_by("pk").values_list("answer", flat=True)) == [
+        "no",
+        "yes",
+    ]

@@ -362,3 +362,19 @@ def test_the_table_offers_escalation_to_the_parties_only(
     assert check_transition(DISPUTE_TRANSITIONS, "lapse", dispute, None).target == "lapsed"
     with pytest.raises(ValidationError, match=NOT_ALLOWED_ERROR):
         check_transition(DISPUTE_TRANSITIONS, "lapse", dispute, officer)
+
+
+def test_each_answer_keeps_the_level_the_officer_had_recorded(officer, liaison, meeting):
+    disclosure = meeting.disclosures.get()
+    services.review_submit(
+        meeting=meeting,
+        by=liaison,
+        accuracy="accurate",
+        trust_effect="unchanged",
+        comments="",
+        confirmations={disclosure.pk: "no"},
+        expected_version=meeting.version,
+    )
+    Disclosure.objects.filter(pk=disclosure.pk).update(level="partial", reason="Corrected")
+    confirmation = DisclosureConfirmation.objects.get()
+    assert (confirmation.recorded_level, confirmation.answer) == ("full", "no")

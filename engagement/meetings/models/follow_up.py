@@ -169,7 +169,9 @@ class ReportBackConfirmation(models.Model):
     liaison = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_back_answers"
     )
-    # The report-back this answers; reported again after a reopening, it is asked again.
+    # The report-back this answers: the action's version when it was reported back, so
+    # a report-back made again after a reopening is asked about again, even on the same day.
+    follow_up_version = models.PositiveIntegerField()
     reported_back_on = models.DateField()
     answer = models.CharField("Did the outcome reach the group?", max_length=8, choices=Answer)
     comment = models.TextField(
@@ -184,7 +186,7 @@ class ReportBackConfirmation(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["follow_up", "liaison", "reported_back_on"],
+                fields=["follow_up", "liaison", "follow_up_version"],
                 name="report_back_one_answer_per_liaison",
             ),
         ]

@@ -195,6 +195,7 @@ class Meeting(models.Model):
     passed_on = models.BooleanField(
         "Was anything from the meeting passed to other police systems?",
         null=True,
+        blank=True,
         help_text="For example as intelligence. " + SEEN_BY_LIAISONS,
     )
     passed_on_kind = models.CharField(

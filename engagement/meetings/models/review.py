@@ -78,6 +78,9 @@ class DisclosureConfirmation(models.Model):
         Disclosure, on_delete=models.PROTECT, related_name="confirmations"
     )
     answer = models.CharField(max_length=8, choices=Answer.choices)
+    # What the officer had recorded when the liaison answered: a later correction of the
+    # disclosure must not change what this answer was about.
+    recorded_level = models.CharField(max_length=8, choices=Disclosure.Level.choices)
 
     class Meta:
         constraints = [

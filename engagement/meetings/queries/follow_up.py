@@ -85,7 +85,7 @@ def answers_to_latest_report_back(action: FollowUpAction) -> list[ReportBackConf
     return [
         answer
         for answer in action.report_back_confirmations.all()
-        if answer.reported_back_on == action.reported_back_on
+        if answer.follow_up_version == action.version
     ]
 
 

@@ -91,7 +91,7 @@ def report_backs_to_confirm(liaison: User) -> QuerySet[FollowUpAction]:
         ReportBackConfirmation.objects.filter(
             follow_up_id=OuterRef("pk"),
             liaison=liaison,
-            reported_back_on=OuterRef("reported_back_on"),
+            follow_up_version=OuterRef("version"),
         )
     )
     return (

@@ -207,7 +207,7 @@ def may_confirm_report_back(user: User, action: FollowUpAction) -> bool:
         and action.reported_back_on is not None
         and action.owed_to.liaisons.filter(pk=user.pk).exists()
         and not ReportBackConfirmation.objects.filter(
-            follow_up=action, liaison=user, reported_back_on=action.reported_back_on
+            follow_up=action, liaison=user, follow_up_version=action.version
         ).exists()
     )
 
@@ -234,6 +234,7 @@ def report_back_confirm(
     confirmation = ReportBackConfirmation.objects.create(
         follow_up=locked,
         liaison=by,
+        follow_up_version=locked.version,
         reported_back_on=locked.reported_back_on,
         answer=answer,
         created_at=clock.now(),

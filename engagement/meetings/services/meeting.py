@@ -177,13 +177,7 @@ def _apply(meeting: Meeting, parts: MeetingParts) -> None:
         if name not in MEETING_FIELDS:
             raise ValueError(f"{name} is not a field the meeting form may set")
         setattr(meeting, name, value)
-    exclude = ["author", "unit", "groups"]
-    if meeting.passed_on is None:
-        # Not answered yet, which a draft may be: the model field lacks blank=True, so
-        # full_clean would refuse it. Submitting needs it (rules.missing_for_submit and
-        # the meeting_submitted_is_complete constraint).
-        exclude.append("passed_on")
-    meeting.full_clean(exclude=exclude)
+    meeting.full_clean(exclude=["author", "unit", "groups"])
 
 
 def _mark_submitted(meeting: Meeting, transition: Transition, now) -> dict:

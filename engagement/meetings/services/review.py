@@ -91,7 +91,9 @@ def review_submit(
     review.full_clean()
     review.save()
     DisclosureConfirmation.objects.bulk_create(
-        DisclosureConfirmation(review=review, disclosure=d, answer=confirmations[d.pk])
+        DisclosureConfirmation(
+            review=review, disclosure=d, answer=confirmations[d.pk], recorded_level=d.level
+        )
         for d in disclosures
     )
     changes = status_change(locked, transition)

@@ -22,6 +22,10 @@ def today() -> date:
     return timezone.localdate(now())
 
 
+def is_replaying() -> bool:
+    return _replaying_at.get() is not None
+
+
 @contextmanager
 def replaying_at(moment: datetime) -> Iterator[None]:
     token = _replaying_at.set(moment)

@@ -203,8 +203,8 @@ def test_officer_parks_a_partial_draft_on_a_phone(
 
     expect(success_banner(page)).to_contain_text("Draft saved.")
     expect(status_tag(page, "Draft")).to_be_visible()
-    # The meeting page is not checked here: its heading is the purpose, empty on this
-    # draft (it should show meeting.title, "Untitled draft"; asked of the page's owner).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Untitled draft")
+    check_page(page, "phone-draft-saved")
     meeting = Meeting.objects.get()
     assert (meeting.status, meeting.date, meeting.summary) == (
         Meeting.Status.DRAFT,

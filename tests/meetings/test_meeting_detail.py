@@ -71,7 +71,7 @@ def test_query_count_is_bounded(
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.DISPUTED)
     for viewer in (officer, liaison):
         client.force_login(viewer)
-        with django_assert_max_num_queries(17):
+        with django_assert_max_num_queries(18):
             response = client.get(meeting.get_absolute_url())
         assert response.status_code == 200
         assert response.content.decode().count('class="govuk-summary-card"') == rows
@@ -125,3 +125,26 @@ def test_a_meeting_without_reviews_says_so(client, officer, meeting):
     client.force_login(officer)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "No liaison has reviewed this meeting yet." in html
+
+
+def test_liaison_gets_links_only_to_actions_owed_to_their_groups(
+    client, liaison, officer, meeting, group, second_group
+):
+    meeting.groups.add(second_group)
+    ours = FollowUpFactory(meeting=meeting, owner=officer, owed_to=group, description="Ours")
+    theirs = FollowUpFactory(
+        meeting=meeting, owner=officer, owed_to=second_group, description="Theirs"
+    )
+    client.force_login(liaison)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'href="{ours.get_absolute_url()}">Ours</a>' in html
+    assert theirs.get_absolute_url() not in html
+    assert "Theirs" in html
+
+
+def test_untitled_draft_has_a_heading(client, officer, unit, area, group):
+    draft = MeetingFactory(author=officer, unit=unit, area=area, groups=[group],
+                           status="draft", purpose="")  # fmt: skip
+    client.force_login(officer)
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert '<h1 class="govuk-heading-l">Untitled draft</h1>' in html

@@ -55,17 +55,23 @@ def _reviewer(user: User, meeting: Meeting) -> bool:
     ).exists()
 
 
-def _liaison_of_disputed_meeting(user: User, dispute: Dispute) -> bool:
+def _liaison_of_disputed_meeting(user: User | None, dispute: Dispute) -> bool:
     """Whoever's review settles it: a liaison of one of the meeting's groups."""
-    return user.role == Role.LIAISON and dispute.meeting.groups.filter(liaisons=user).exists()
+    return (
+        user is not None
+        and user.role == Role.LIAISON
+        and dispute.meeting.groups.filter(liaisons=user).exists()
+    )
 
 
 def _author_or_admin(user: User, meeting: Meeting) -> bool:
     return user.role == Role.ADMIN or meeting.author_id == user.pk
 
 
-def _party_to_dispute(user: User, dispute: Dispute) -> bool:
+def _party_to_dispute(user: User | None, dispute: Dispute) -> bool:
     """The officers of the meeting and the liaisons of its groups may escalate."""
+    if user is None:
+        return False
     return user.role == Role.OFFICER or _liaison_of_disputed_meeting(user, dispute)
 
 

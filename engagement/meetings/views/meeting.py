@@ -85,6 +85,12 @@ def meeting_detail(request, uuid):
             "show_internal": show_internal,
             "can_edit": queries.can_edit(user, meeting),
             "can_withdraw": "withdraw" in allowed,
+            # A liaison opens only the actions owed to their own groups.
+            "openable_follow_ups": set(
+                queries.follow_ups_visible_to(user)
+                .filter(meeting=meeting)
+                .values_list("pk", flat=True)
+            ),
             **review_views.detail_context(meeting=meeting, user=user, allowed=allowed),
         },
     )

@@ -221,7 +221,14 @@ class DemoBuilder:
 
     def user(self, username, password, role, first, last, **extra) -> User:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last, **extra}
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                # A reserved domain: the worker prints the demo's emails to its console.
+                "email": f"{username}@example.org",
+                **extra,
+            },
         )
         if created:
             # Hashing is slow on purpose; the many extra accounts share one hash.
@@ -333,7 +340,9 @@ class DemoBuilder:
         # Later saves of the form name the actions it created, as the edit form does.
         parts.follow_ups = [
             {**values, "instance": action}
-            for values, action in zip(parts.follow_ups, meeting.follow_ups.order_by("pk"))
+            for values, action in zip(
+                parts.follow_ups, meeting.follow_ups.order_by("pk"), strict=True
+            )
         ]
         submitted = max(self.when(day, latest_days_after=6), created)
         with clock.replaying_at(submitted):

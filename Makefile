@@ -48,6 +48,7 @@ assets:
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy
 
 format: venv-dev
 	$(BIN)/ruff format .

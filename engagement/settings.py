@@ -134,7 +134,7 @@ def database_from_environment() -> dict:
         raise ImproperlyConfigured(
             "DATABASE_URL must be a postgres:// URL, or unset for the SQLite default."
         )
-    config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60)))
     config["CONN_HEALTH_CHECKS"] = True
     return config
 

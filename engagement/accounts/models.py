@@ -11,6 +11,8 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
+    _role: Role | None
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 

@@ -33,7 +33,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
         field = instance._meta.get_field(name)
         if field.many_to_many:
             values[name] = display_value(getattr(instance, name).all()) if instance.pk else ""
-        elif field.choices and getattr(instance, name) not in (None, ""):
+        elif getattr(field, "choices", None) and getattr(instance, name) not in (None, ""):
             values[name] = display_value(getattr(instance, f"get_{name}_display")())
         else:
             values[name] = display_value(getattr(instance, name))
@@ -60,7 +60,7 @@ def record_event(
     detail: dict | None = None,
 ) -> AuditEvent:
     if record is not None:
-        record_kind = record_kind or record._meta.model_name
+        record_kind = record_kind or str(record._meta.model_name)
         record_id = str(getattr(record, "uuid", None) or record.pk)
     else:
         record_id = ""

@@ -144,7 +144,7 @@ class FollowUpAction(models.Model):
         return FOLLOW_UP_STATUS_COLOURS[self.status]
 
 
-FOLLOW_UP_STATUS_COLOURS = {
+FOLLOW_UP_STATUS_COLOURS: dict[str, str] = {
     FollowUpAction.Status.OPEN: "blue",
     FollowUpAction.Status.PARTLY_DONE: "yellow",
     FollowUpAction.Status.DONE: "green",

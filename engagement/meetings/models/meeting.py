@@ -340,7 +340,7 @@ class Meeting(models.Model):
 
 
 # GOV.UK tag colours, one per status, so no template decides them.
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Meeting.Status.DRAFT: "grey",
     Meeting.Status.SUBMITTED: "blue",
     Meeting.Status.REVIEWED: "green",

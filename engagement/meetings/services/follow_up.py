@@ -85,7 +85,7 @@ def _field_change(action: FollowUpAction, name: str, value) -> dict[str, list[st
     before = display_value(getattr(action, name))
     setattr(action, name, value)
     after = display_value(value)
-    label = str(FollowUpAction._meta.get_field(name).verbose_name)
+    label = str(getattr(FollowUpAction._meta.get_field(name), "verbose_name", name))
     return {} if before == after else {label: [before, after]}
 
 

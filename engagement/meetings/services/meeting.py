@@ -98,7 +98,7 @@ def _check_parts(parts: MeetingParts, *, submit: bool) -> None:
         raise ValidationError(missing)
     if not parts.disclosures:
         raise ValidationError(rules.NO_OFFICER_ERROR)
-    answered = [action.get("answers_concern") for action in parts.follow_ups]
+    answered = [action.get("answers_concern") or "" for action in parts.follow_ups]
     if unanswered := rules.unanswered_concerns(needing, answered):
         raise ValidationError([rules.unanswered_concern_message(label) for label in unanswered])
 

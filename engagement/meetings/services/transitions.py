@@ -30,7 +30,8 @@ class Transition:
     sources: frozenset[str]
     # None: the status stays as it is (a report-back is recorded on a done action).
     target: str | None
-    may: Callable[[User, Any], bool]
+    # Who may, given the record: the user is None for the system (a lapse).
+    may: Callable[[Any, Any], bool]
     action: AuditEvent.Action
     requires: tuple[str, ...] = ()
 

@@ -152,6 +152,14 @@ PROMISES = [
 ]
 
 
+# How often a liaison answers yes / partly / no / unsure, by the level the officer recorded.
+CONFIRMATION_WEIGHTS: dict[str, list[int]] = {
+    Disclosure.Level.FULL: [85, 7, 3, 5],
+    Disclosure.Level.PARTIAL: [15, 60, 15, 10],
+    Disclosure.Level.NONE: [5, 10, 70, 15],
+}
+
+
 class Command(BaseCommand):
     help = (
         "Create demo data: areas of every risk level, units, about 30 community groups, "
@@ -554,9 +562,5 @@ class DemoBuilder:
             self.review(meeting, groups, self.later(corrected, days=10))
 
     def confirmation(self, level: str) -> str:
-        weights = {
-            Disclosure.Level.FULL: [85, 7, 3, 5],
-            Disclosure.Level.PARTIAL: [15, 60, 15, 10],
-            Disclosure.Level.NONE: [5, 10, 70, 15],
-        }[level]
+        weights = CONFIRMATION_WEIGHTS[level]
         return self.rng.choices(DisclosureConfirmation.Answer.values, weights=weights, k=1)[0]

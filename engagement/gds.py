@@ -130,3 +130,56 @@ def date_widget():
 
 def select_widget():
     return forms.Select(attrs={"class": "govuk-select"})
+
+
+class GovukFilterForm(forms.Form):
+    """A filter form whose fields point screen readers at their hint and their error.
+
+    GOV.UK Frontend gives a field's hint the id `<field id>-hint` and its error
+    `<field id>-error`; Django's own `aria-describedby` (`<field id>_helptext`) would
+    point at nothing, so each widget is told the ids the template really renders, and
+    a field with an error is styled as GOV.UK's errored input or select.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bound in self:
+            if bound.help_text:
+                _describe(bound, f"{bound.auto_id}-hint")
+
+    # (from field, to field, message): a range whose start is after its end is refused.
+    date_ranges: list[tuple[str, str, str]] = []
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for start_name, end_name, message in self.date_ranges:
+            start, end = cleaned.get(start_name), cleaned.get(end_name)
+            if start and end and start > end:
+                # Neither date applies until the range makes sense; the error says why.
+                self.add_error(end_name, message)
+                cleaned.pop(start_name, None)
+        return cleaned
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for bound in self:
+            if bound.errors:
+                _describe(bound, f"{bound.auto_id}-error")
+                _add_class(bound.field.widget, _error_class(bound.field.widget))
+
+
+def _describe(bound: forms.BoundField, element_id: str) -> None:
+    attrs = bound.field.widget.attrs
+    ids = attrs.get("aria-describedby", "").split()
+    if element_id not in ids:
+        attrs["aria-describedby"] = " ".join([*ids, element_id])
+
+
+def _error_class(widget: forms.Widget) -> str:
+    return "govuk-select--error" if isinstance(widget, forms.Select) else "govuk-input--error"
+
+
+def _add_class(widget: forms.Widget, name: str) -> None:
+    classes = widget.attrs.get("class", "").split()
+    if name not in classes:
+        widget.attrs["class"] = " ".join([*classes, name])

@@ -8,8 +8,7 @@ from django.db.models import QuerySet
 from engagement.accounts.models import Role, User
 from engagement.community.models import CommunityGroup
 from engagement.community.queries import groups_visible_to
-from engagement.gds import date_widget, select_widget
-from engagement.meetings.filters import GovukFilterForm
+from engagement.gds import GovukFilterForm, date_widget, select_widget
 from engagement.meetings.models import FollowUpAction
 from engagement.meetings.queries import follow_up as queries
 
@@ -39,14 +38,7 @@ SORT_ORDER_BY = {
 
 
 class FollowUpFilterForm(GovukFilterForm):
-    def clean(self) -> dict:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("due_from"), cleaned.get("due_to")
-        if start and end and start > end:
-            # Neither date applies until the range makes sense; the error says why.
-            self.add_error("due_to", DUE_RANGE_ERROR)
-            cleaned.pop("due_from", None)
-        return cleaned
+    date_ranges = [("due_from", "due_to", DUE_RANGE_ERROR)]
 
 
 class FollowUpFilter(django_filters.FilterSet):

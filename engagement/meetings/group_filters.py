@@ -5,8 +5,7 @@ from django.db.models import QuerySet
 
 from engagement.accounts.models import User
 from engagement.community.models import Area, CommunityGroup
-from engagement.gds import select_widget
-from engagement.meetings.filters import GovukFilterForm
+from engagement.gds import GovukFilterForm, select_widget
 
 YES, NO = "yes", "no"
 ACTIVE_CHOICES = [(YES, "Active"), (NO, "Not active")]

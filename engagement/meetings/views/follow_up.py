@@ -134,24 +134,9 @@ def follow_up_transition(request, uuid, transition):
             raise Http404("No such change")
         services.follow_up_record_view(action=action, by=request.user)
         return _render_form(request, action, form_class(action=action))
-    form = form_class(request.POST, action=action)
-    if form.is_valid():
-        try:
-            TRANSITION_SERVICES[name](
-                action=action,
-                by=request.user,
-                expected_version=form.expected_version,
-                **form.service_arguments(),
-            )
-        except StaleEdit as error:
-            action = error.current
-            form = form.with_current_version(action, str(error))
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, form.saved_message)
-            return redirect(action)
-    return _render_form(request, action, form, status=400)
+    return _save(
+        request, action, form_class(request.POST, action=action), TRANSITION_SERVICES[name]
+    )
 
 
 @role_required(Role.LIAISON)
@@ -163,9 +148,14 @@ def report_back_confirm(request, uuid):
         services.follow_up_record_view(action=action, by=request.user)
         return _render_form(request, action, ReportBackConfirmForm(action=action))
     form = ReportBackConfirmForm(request.POST, action=action)
+    return _save(request, action, form, services.report_back_confirm)
+
+
+def _save(request, action: FollowUpAction, form: VersionedForm, service):
+    """One posted change: saved and back to the action, or the form again, nothing lost."""
     if form.is_valid():
         try:
-            services.report_back_confirm(
+            service(
                 action=action,
                 by=request.user,
                 expected_version=form.expected_version,

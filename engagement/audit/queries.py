@@ -26,6 +26,14 @@ class HistoryEntry:
     event: AuditEvent
     changes: list[tuple[str, str, str]]
 
+    @property
+    def title(self) -> str:
+        return self.event.get_action_display()
+
+    @property
+    def reason(self) -> str:
+        return self.event.reason
+
 
 def field_label(name: str) -> str:
     if name in FIELD_LABELS:

@@ -16,15 +16,15 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from engagement import clock
 from engagement.accounts.models import Role, User
 from engagement.audit.models import AuditEvent
-from engagement.community.models import CommunityGroup
 from engagement.meetings.models import FollowUpAction, Meeting, ReminderSent, Review
+from engagement.meetings.queries.home import awaiting_review_by, outstanding_follow_ups_of
 from engagement.meetings.queries.meeting import follow_ups_visible_to, meetings_visible_to
 from engagement.meetings.services.transitions import FOLLOW_UP_TRANSITIONS, Transition
 
@@ -231,17 +231,7 @@ def _submitted_before(now: datetime, waiting_over: int) -> datetime:
 
 def follow_ups_due_for(officer: User, *, today: date, due_within: int) -> list[FollowUpRow]:
     """The officer's outstanding actions overdue or due within `due_within` days."""
-    actions = (
-        follow_ups_visible_to(officer)
-        .filter(
-            owner=officer,
-            status__in=FollowUpAction.OUTSTANDING_STATUSES,
-            due_date__lte=_due_by(today, due_within),
-        )
-        .exclude(meeting__status=Meeting.Status.WITHDRAWN)
-        .select_related("meeting", "owed_to")
-        .order_by("due_date", "pk")
-    )
+    actions = outstanding_follow_ups_of(officer).filter(due_date__lte=_due_by(today, due_within))
     return [
         FollowUpRow(action=a, overdue=a.is_overdue(today), url=absolute_url(a)) for a in actions
     ]
@@ -250,18 +240,8 @@ def follow_ups_due_for(officer: User, *, today: date, due_within: int) -> list[F
 def reviews_waiting_for(liaison: User, *, now: datetime, waiting_over: int) -> list[ReviewRow]:
     """Meetings of the liaison's groups submitted over `waiting_over` days ago and not yet
     reviewed by them at their current version."""
-    reviewed = Review.objects.filter(
-        meeting=OuterRef("pk"), liaison=liaison, meeting_version=OuterRef("version")
-    )
-    meetings = (
-        meetings_visible_to(liaison)
-        .filter(
-            status=Meeting.Status.SUBMITTED,
-            first_submitted_at__lt=_submitted_before(now, waiting_over),
-        )
-        .exclude(Exists(reviewed))
-        .prefetch_related(Prefetch("groups", queryset=CommunityGroup.objects.order_by("name")))
-        .order_by("first_submitted_at", "pk")
+    meetings = awaiting_review_by(liaison).filter(
+        first_submitted_at__lt=_submitted_before(now, waiting_over)
     )
     today = timezone.localdate(now)
     return [

@@ -376,7 +376,8 @@ class DemoBuilder:
         roll = self.rng.random()
         if age_days <= 21 and roll < 0.25:
             return "draft"
-        if age_days <= 10 or roll < 0.30:
+        # Most reviews come within weeks; a few meetings wait far longer.
+        if age_days <= 10 or (age_days <= 60 and roll < 0.30) or roll < 0.05:
             return "submitted"
         if roll > 0.98:
             return "withdrawn"

@@ -148,3 +148,30 @@ def test_untitled_draft_has_a_heading(client, officer, unit, area, group):
     client.force_login(officer)
     html = client.get(draft.get_absolute_url()).content.decode()
     assert '<h1 class="govuk-heading-l">Untitled draft</h1>' in html
+
+
+def test_liaison_sees_which_action_answers_each_concern_and_its_state(
+    client, liaison, officer, meeting, group
+):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        concern_surveillance=True,
+        concern_hate_crime=True,
+        concerns_needing_response=["concern_surveillance", "concern_hate_crime"],
+    )
+    action = FollowUpFactory(
+        meeting=meeting,
+        owner=officer,
+        owed_to=group,
+        description="Explain how meeting notes are kept",
+        answers_concern="concern_surveillance",
+        status="partly_done",
+        remaining="The written answer",
+    )
+    client.force_login(liaison)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    answers = html.split("Concerns the community asked the police to answer")[1].split("</dd>")[0]
+    assert "<strong>Surveillance or covert observation</strong>" in answers
+    assert f'href="{action.get_absolute_url()}">Explain how meeting notes are kept</a>' in answers
+    assert "Partly done" in answers
+    assert "<strong>Hate crime</strong>:" in answers
+    assert "no follow-up action answers it yet" in answers

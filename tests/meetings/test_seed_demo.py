@@ -84,5 +84,9 @@ def test_seed_demo_replays_the_workflow_the_app_enforces(db):
     assert (
         FollowUpAction.objects.filter(status="cancelled").exclude(cancellation_reason="").exists()
     )
+    asked = Meeting.objects.exclude(concerns_needing_response=[])
+    assert asked.exists()
+    for meeting in asked:
+        assert all(actions for _, actions in meeting.concern_responses)
     for meeting in Meeting.objects.exclude(status="draft"):
         meeting.full_clean()

@@ -315,6 +315,19 @@ class Meeting(models.Model):
         return [c.label for c in self.ConcernTopic if getattr(self, c.value)]
 
     @property
+    def concern_responses(self) -> list[tuple[str, list]]:
+        """Each concern the community asked the police to answer, with the follow-up
+        actions that answer it (read from the prefetched follow-ups)."""
+        actions = list(self.follow_ups.all())
+        return [
+            (
+                self.ConcernTopic(topic).label,
+                [action for action in actions if action.answers_concern == topic],
+            )
+            for topic in self.concerns_needing_response
+        ]
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 

@@ -341,6 +341,7 @@ class DemoBuilder:
             disclosures=[{"officer": officer, **self.disclosure()} for officer in attending],
             follow_ups=self.promises(day, chosen, attending) if rng.random() < 0.5 else [],
         )
+        self.ask_for_a_response(parts, day, chosen, attending)
         with clock.replaying_at(created):
             meeting = meeting_create(by=author, parts=parts, submit=False)
         if stage == "draft":
@@ -443,6 +444,24 @@ class DemoBuilder:
             ),
             "reason": "" if level == Disclosure.Level.FULL else self.rng.choice(NOT_FULL_REASONS),
         }
+
+    def ask_for_a_response(self, parts: MeetingParts, day, groups, attending) -> None:
+        """Now and then the group asks for an answer to a concern, and one is promised."""
+        raised = [topic for topic in Meeting.ConcernTopic.values if parts.fields[topic]]
+        if not raised or self.rng.random() >= 0.4:
+            return
+        topic = raised[0]
+        parts.fields["concerns_needing_response"] = [topic]
+        label = Meeting.ConcernTopic(topic).label.lower()
+        parts.follow_ups.append(
+            {
+                "description": f"Answer the group's concern about {label} in writing",
+                "owner": attending[0],
+                "owed_to": groups[0],
+                "answers_concern": topic,
+                "due_date": day + timedelta(days=self.rng.randint(7, 30)),
+            }
+        )
 
     def promises(self, day, groups, attending) -> list[dict]:
         return [

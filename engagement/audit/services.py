@@ -2,11 +2,17 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from engagement import clock
+from engagement.accounts.models import User
 from engagement.audit.models import AuditEvent
+
+if TYPE_CHECKING:  # the log points at a meeting; the audit app never imports meetings
+    from engagement.meetings.models import Meeting
 
 
 def display_value(value) -> str:
@@ -50,11 +56,11 @@ def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
 
 def record_event(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: AuditEvent.Action,
     record: models.Model | None = None,
     record_kind: str = "",
-    meeting=None,
+    meeting: "Meeting | None" = None,
     changes: dict | None = None,
     reason: str = "",
     detail: dict | None = None,

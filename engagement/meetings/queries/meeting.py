@@ -5,22 +5,28 @@ here once: officers see their unit's meetings (and any they attended), liaisons 
 submitted meetings of their groups, admins everything.
 """
 
+from uuid import UUID
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from engagement.accounts.models import OfficerProfile, Role, User
 from engagement.community.models import CommunityGroup
 from engagement.meetings.models import Disclosure, FollowUpAction, Meeting
 
+# Visibility answers for anyone, signed in or not: the signed-out see nothing.
+AnyUser = User | AnonymousUser
 
-def _role(user) -> Role | None:
+
+def _role(user: AnyUser) -> Role | None:
     return user.role if user.is_authenticated else None
 
 
-def _unit_of(user) -> Subquery:
+def _unit_of(user: User) -> Subquery:
     return Subquery(OfficerProfile.objects.filter(user=user).values("unit_id")[:1])
 
 
-def _involves_groups_of(liaison) -> Exists:
+def _involves_groups_of(liaison: User) -> Exists:
     return Exists(
         Meeting.groups.through.objects.filter(
             meeting_id=OuterRef("pk"), communitygroup__liaisons=liaison
@@ -28,9 +34,11 @@ def _involves_groups_of(liaison) -> Exists:
     )
 
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     meetings = Meeting.objects.all()
-    role = _role(user)
+    if not isinstance(user, User):
+        return meetings.none()
+    role = user.role
     if role == Role.ADMIN:
         return meetings
     if role == Role.OFFICER:
@@ -43,7 +51,7 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return meetings.none()
 
 
-def meetings_editable_by(user) -> QuerySet[Meeting]:
+def meetings_editable_by(user: AnyUser) -> QuerySet[Meeting]:
     """Officers correct their unit's meetings until a liaison has reviewed them."""
     if _role(user) != Role.OFFICER:
         return Meeting.objects.none()
@@ -55,13 +63,15 @@ def can_edit(user: User, meeting: Meeting) -> bool:
     return _role(user) == Role.OFFICER and meeting.is_editable
 
 
-def can_see_internal_notes(user) -> bool:
+def can_see_internal_notes(user: AnyUser) -> bool:
     return _role(user) in (Role.OFFICER, Role.ADMIN)
 
 
-def follow_ups_visible_to(user) -> QuerySet[FollowUpAction]:
+def follow_ups_visible_to(user: AnyUser) -> QuerySet[FollowUpAction]:
     actions = FollowUpAction.objects.all()
-    role = _role(user)
+    if not isinstance(user, User):
+        return actions.none()
+    role = user.role
     if role == Role.ADMIN:
         return actions
     if role == Role.OFFICER:
@@ -71,7 +81,7 @@ def follow_ups_visible_to(user) -> QuerySet[FollowUpAction]:
     return actions.none()
 
 
-def meeting_list(user) -> QuerySet[Meeting]:
+def meeting_list(user: AnyUser) -> QuerySet[Meeting]:
     """Visible meetings with what a list row shows, in a fixed number of queries."""
     return (
         meetings_visible_to(user)
@@ -80,7 +90,7 @@ def meeting_list(user) -> QuerySet[Meeting]:
     )
 
 
-def meeting_for_detail(user, uuid) -> Meeting | None:
+def meeting_for_detail(user: AnyUser, uuid: UUID) -> Meeting | None:
     meeting = (
         meetings_visible_to(user)
         .select_related("area", "unit", "author")

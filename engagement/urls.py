@@ -10,5 +10,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("engagement.accounts.urls")),
     path("", include("engagement.meetings.urls")),
+    path("dashboards/", include("engagement.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

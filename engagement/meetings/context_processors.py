@@ -14,4 +14,6 @@ def nav_section(request) -> dict:
     for section, (prefixes, list_name) in SECTIONS.items():
         if url_name and url_name.startswith(prefixes):
             current[section] = "page" if url_name == list_name else True
+    if match and match.namespace == "dashboards":
+        current["dashboards"] = "page" if match.url_name == "dashboard" else True
     return {"nav_section": current}

@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from engagement import clock
+from engagement.dashboards import registry
+from engagement.dashboards.forms import DashboardFilterForm
+from engagement.dashboards.queries.base import Scope
+from engagement.gds import error_summary
+
+
+@login_required
+def dashboard(request):
+    """Every measure for the viewer's scope and the chosen filters; `?format=json` gives
+    the same figures by their stable keys, for the force's own BI tools."""
+    as_json = request.GET.get("format") == "json"
+    form = DashboardFilterForm(request.GET, user=request.user, today=clock.today())
+    if not form.is_valid():
+        if as_json:
+            errors = {name: list(messages) for name, messages in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
+        context = {"form": form, "filter_errors": error_summary(form, with_labels=True)}
+        return render(request, "dashboards/dashboard.html", context, status=400)
+
+    scope = Scope(user=request.user, period=form.period(), filters=form.filters())
+    sections = registry.compute(scope)
+    if as_json:
+        measures = {
+            measure.key: figure.as_json()
+            for section in sections
+            for measure, figure in section.figures
+        }
+        return JsonResponse(
+            {
+                "period": scope.period.as_json(),
+                "filters": scope.filters.as_json(),
+                "measures": measures,
+            }
+        )
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "form": form,
+            "filter_errors": [],
+            "scope": scope,
+            "sections": sections,
+            "json_query": form.query_with(format="json"),
+        },
+    )

@@ -9,6 +9,7 @@ for `other_group`. No measure reads today's date: every one is asked for a fixed
 """
 
 import datetime
+import json
 import re
 
 import pytest
@@ -75,6 +76,7 @@ def excluded_meetings(*, unit, groups, officers, **fields) -> None:
 
 def test_with_no_meetings_every_rate_is_no_data_and_every_count_zero(admin_user):
     figures = {m.key: m.compute(scope(admin_user)) for m in measures.MEASURES}
+    json.dumps({key: figure.as_json() for key, figure in figures.items()})
     for key, figure in figures.items():
         if isinstance(figure, Rate):
             assert figure == Rate(0, 0) and figure.percent is None, key
@@ -199,7 +201,7 @@ def test_youth_shares_and_total(admin_user, officer, unit, group):
         unit=unit,
         groups=[group],
         officers=[officer],
-        under_25_count=2,
+        under_25_count=3,
         under_18_count=0,
     )
     meet(
@@ -219,12 +221,12 @@ def test_youth_shares_and_total(admin_user, officer, unit, group):
         responsible_adult_present=False,
     )
     # In scope 3: under-25s present at 2 → 66.7 %; under-18s at 1 → 33.3 %;
-    # under-25 attendees 3 + 2 + 0 = 5 (the excluded meetings' 5 each never added).
+    # under-25 attendees 3 + 3 + 0 = 6 (the excluded meetings' 5 each never added).
     assert measures.youth_under_25_present(scope(admin_user)) == Rate(2, 3)
     assert measures.youth_under_25_present(scope(admin_user)).percent == 66.7
     assert measures.youth_under_18_present(scope(admin_user)) == Rate(1, 3)
     assert measures.youth_under_18_present(scope(admin_user)).percent == 33.3
-    assert measures.youth_under_25_attendees(scope(admin_user)) == Count(5)
+    assert measures.youth_under_25_attendees(scope(admin_user)) == Count(6)
 
 
 def test_youth_is_scoped_by_role(
@@ -331,6 +333,15 @@ def passed_on_meetings(officer, unit, group, other_unit_officer, other_unit, oth
     passed(D(2026, 1, 5), True)
     passed(D(2026, 2, 5), False)
     meet(D(2026, 2, 6), unit=unit, groups=[group], officers=[officer], passed_on=False)
+    # Nothing passed on, with a "told" answer left from an earlier edit: not counted.
+    meet(
+        D(2026, 2, 7),
+        unit=unit,
+        groups=[group],
+        officers=[officer],
+        passed_on=False,
+        community_told_passed_on=True,
+    )
     # Standard: told.
     passed(
         D(2026, 3, 5), True, unit=other_unit, groups=[other_group], officers=[other_unit_officer]
@@ -342,7 +353,7 @@ def passed_on_meetings(officer, unit, group, other_unit_officer, other_unit, oth
 
 
 def test_told_before_passed_on(admin_user, passed_on_meetings):
-    # Passed on at 3 in-scope meetings (the meeting passing nothing on is not counted);
+    # Passed on at 3 in-scope meetings (the two passing nothing on are not counted);
     # told at 2 → 66.7 %.
     assert measures.told_before_passed_on(scope(admin_user)) == Rate(2, 3)
     assert measures.told_before_passed_on(scope(admin_user)).percent == 66.7

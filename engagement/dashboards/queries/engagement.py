@@ -125,8 +125,8 @@ def _days_before(day: Combinable, days: Combinable) -> Cast:
     """`day` minus `days` (an integer expression) as a date, in SQL on every backend.
 
     SQLite's duration arithmetic accepts only plain integer columns, hence the wrapper;
-    the cast makes SQLite compare dates as dates, not as "YYYY-MM-DD 00:00:00" text
-    (the same approach as meetings.queries.group).
+    the cast keeps the answer a date (PostgreSQL's date minus an interval is a
+    timestamp). The same approach as meetings.queries.group.
     """
     as_integer = ExpressionWrapper(days, output_field=IntegerField())
     duration = ExpressionWrapper(

@@ -592,10 +592,10 @@ QUERIES = dict.fromkeys(FOLLOW_UP_KEYS + DISPUTE_KEYS, 1) | {"days_to_complete":
 @pytest.mark.parametrize("measure", follow_ups.MEASURES, ids=lambda measure: measure.key)
 @pytest.mark.parametrize("role", ["admin_user", "officer", "liaison"])
 def test_each_measure_takes_a_fixed_number_of_queries(
-    request, role, measure, world, disputes, django_assert_max_num_queries
+    request, role, measure, world, disputes, group, django_assert_max_num_queries
 ):
     user = request.getfixturevalue(role)
     assert user.role  # read once, then cached on the account
-    scope = Scope(user=user, period=PERIOD)
-    with django_assert_max_num_queries(QUERIES[measure.key]):
-        measure.compute(scope)
+    for filters in (Filters(), Filters(group=group, risk_level="high")):
+        with django_assert_max_num_queries(QUERIES[measure.key]):
+            measure.compute(Scope(user=user, period=PERIOD, filters=filters))

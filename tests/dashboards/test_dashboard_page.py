@@ -37,7 +37,9 @@ from engagement.dashboards.queries.base import (
 from engagement.dashboards.registry import Section
 from engagement.dashboards.templatetags.dashboard_figures import (
     NO_DATA,
+    NOT_APPLICABLE,
     Cells,
+    breakable_key,
     breakdown_header,
     figure_cells,
     row_label,
@@ -582,16 +584,27 @@ def test_a_breakdown_is_its_own_small_table_captioned_with_the_measure(
     assert 'href="#breakdown-meetings_by_risk_level"' in row(html, "measure-meetings_by_risk_level")
 
 
+def test_no_visually_hidden_text_in_a_table_cell(client, admin_user, meeting, test_measures):
+    # Hidden text is positioned out of the scrolling table container and would widen the
+    # page on a phone (a caption at the table's left edge is harmless).
+    client.force_login(admin_user)
+    html = client.get(URL).content.decode()
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        body = re.sub(r"<caption.*?</caption>", "", table, flags=re.S)
+        assert "govuk-visually-hidden" not in body
+
+
 def test_each_measure_links_to_its_definition_in_the_data_dictionary(
     client, admin_user, test_measures
 ):
     client.force_login(admin_user)
     html = client.get(URL).content.decode()
-    assert 'href="#definition-full_rate">How this is counted' in html
+    assert '<a class="govuk-link" href="#definition-full_rate">Full disclosures</a>' in html
     definition = row(html, "definition-full_rate")
     assert "Full disclosures" in definition
     assert "Full ÷ all disclosures." in definition
-    assert "<code>full_rate</code>" in definition
+    # The key may wrap after an underscore, so a long one fits a phone.
+    assert "<code>full_<wbr>rate</code>" in definition
 
 
 def test_the_page_links_to_the_same_figures_as_json(client, admin_user, area, test_measures):
@@ -690,10 +703,7 @@ def row(html: str, element_id: str) -> str:
 
 def cells_of(html: str) -> list[str]:
     cells = re.findall(r'<td class="govuk-table__cell[^"]*"[^>]*>(.*?)</td>', html, re.S)
-    return [
-        re.sub(r"<[^>]+>", "", cell).strip() if "not applicable" not in cell else ""
-        for cell in cells
-    ]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
 
 
 # The presenter
@@ -718,12 +728,12 @@ def test_a_gap_reads_in_points_with_both_shares():
 
 
 def test_a_median_reads_in_days_and_a_count_as_a_number():
-    assert figure_cells(MedianDays(12.0, 5)) == Cells("12 days", "", "5")
+    assert figure_cells(MedianDays(12.0, 5)) == Cells("12 days", NOT_APPLICABLE, "5")
     assert figure_cells(MedianDays(2.5, 4)).value == "2.5 days"
     assert figure_cells(MedianDays(1.0, 1)).value == "1 day"
     assert figure_cells(MedianDays(0.0, 1)).value == "0 days"
-    assert figure_cells(MedianDays(None, 0)) == Cells(NO_DATA, "", "0")
-    assert figure_cells(Count(1500)) == Cells("1,500")
+    assert figure_cells(MedianDays(None, 0)) == Cells(NO_DATA, NOT_APPLICABLE, "0")
+    assert figure_cells(Count(1500)) == Cells("1,500", NOT_APPLICABLE, NOT_APPLICABLE)
 
 
 def test_breakdown_rows_and_headers_read_plainly():
@@ -736,3 +746,5 @@ def test_breakdown_rows_and_headers_read_plainly():
     assert breakdown_header("distinct_officers_per_group") == "Group"
     assert breakdown_header("coverage_gap_groups") == "Group"
     assert breakdown_header("something_else") == "Breakdown"
+    assert breakable_key("told_before_passed_on") == "told_<wbr>before_<wbr>passed_<wbr>on"
+    assert breakable_key("a<b>_c") == "a&lt;b&gt;_<wbr>c"

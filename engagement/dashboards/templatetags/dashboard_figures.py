@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django import template
 from django.utils import dateformat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from engagement.community.models import Area
 from engagement.dashboards.queries.base import (
@@ -26,6 +28,10 @@ from engagement.dashboards.queries.base import (
 register = template.Library()
 
 NO_DATA = "no data"
+# A cell that does not apply to the figure (a count has no denominator). A dash, not
+# visually hidden words: text hidden that way inside a scrolling table sticks out of it
+# and widens the page on a phone.
+NOT_APPLICABLE = "–"
 # What a breakdown's rows are, read from the end of its measure's key (`..._by_month`,
 # `..._per_group`, `..._groups`).
 BREAKDOWN_HEADERS = {
@@ -43,11 +49,11 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})(?=$| )(.*)$")
 
 @dataclass(frozen=True)
 class Cells:
-    """A figure's cells in a table row: "" where a cell does not apply."""
+    """A figure's cells in a table row, and a line under the value that explains it."""
 
     value: str
-    numerator: str = ""
-    denominator: str = ""
+    numerator: str = NOT_APPLICABLE
+    denominator: str = NOT_APPLICABLE
     detail: str = ""
 
 
@@ -148,3 +154,9 @@ def applied_filters(filters: Filters) -> list[tuple[str, str]]:
     if filters.group is not None:
         applied.append(("Group", str(filters.group)))
     return applied
+
+
+@register.filter
+def breakable_key(key: str) -> str:
+    """A snake_case key that may wrap after each underscore, so a long one fits a phone."""
+    return mark_safe("_<wbr>".join(escape(part) for part in key.split("_")))

@@ -692,8 +692,9 @@ def test_the_real_measures_query_count_does_not_grow_with_meetings(
     assert many <= REAL_CEILING
 
 
-# The sum of the real measures' queries and the page's own; raise it only with a measure.
-REAL_CEILING = 60
+# The sum of the real measures' queries and the page's own (49 on this data, 53 on the
+# demo data, where a median with rows takes its second query); raise it only with a measure.
+REAL_CEILING = 56
 
 
 def row(html: str, element_id: str) -> str:

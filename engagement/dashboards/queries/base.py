@@ -11,8 +11,11 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Func, IntegerField, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from engagement.accounts.models import Unit, User
 from engagement.community.models import Area, CommunityGroup
@@ -37,6 +40,46 @@ class Period:
 
     def as_json(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def months(self) -> list[datetime.date]:
+        """The first day of every month the period touches, oldest first."""
+        months = []
+        month = self.start.replace(day=1)
+        while month <= self.end:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+def month_label(value: datetime.date | datetime.datetime) -> str:
+    return f"{value:%Y-%m}"
+
+
+def local_date(expression: Any) -> TruncDate:
+    """The date of a moment in the project's time zone (Europe/London), in SQL."""
+    return TruncDate(expression, tzinfo=timezone.get_default_timezone())
+
+
+class DaysBetween(Func):
+    """Whole calendar days from one date to a later one, in SQL on SQLite and PostgreSQL."""
+
+    arity = 2
+    output_field = IntegerField()
+    # PostgreSQL: date - date is already a whole number of days.
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
 
 
 @dataclass(frozen=True)
@@ -151,13 +194,16 @@ class Gap:
         }
 
 
-def median_of(queryset: QuerySet, expression_name: str) -> float | None:
+def median_of(
+    queryset: QuerySet, expression_name: str, *, count: int | None = None
+) -> float | None:
     """The median of an annotated numeric column, in the database on any backend.
 
-    Two small queries: how many rows, then the middle one or two in order. No row is
-    brought into Python but those.
+    Two small queries: how many rows (unless `count` is known), then the middle one or
+    two in order. No row is brought into Python but those.
     """
-    count = queryset.count()
+    if count is None:
+        count = queryset.count()
     if not count:
         return None
     ordered = queryset.order_by(expression_name).values_list(expression_name, flat=True)
@@ -182,6 +228,12 @@ class MedianDays:
 
     def as_json(self) -> dict:
         return {"numerator": None, "denominator": self.count, "value": self.value}
+
+
+def median_days(queryset: QuerySet, expression_name: str) -> MedianDays:
+    """The median of an annotated number of days, with how many items it is over."""
+    count = queryset.count()
+    return MedianDays(median_of(queryset, expression_name, count=count), count)
 
 
 Figure = Rate | Gap | Count | MedianDays

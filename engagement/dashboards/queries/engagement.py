@@ -35,6 +35,7 @@ from engagement.dashboards.queries.base import (
     Rate,
     Scope,
     in_scope_meetings,
+    month_label,
 )
 from engagement.meetings.models import Meeting
 from engagement.meetings.queries.meeting import meetings_visible_to
@@ -85,17 +86,6 @@ def _by_risk_level(
     )
 
 
-def _months_of(scope: Scope) -> list[str]:
-    """Every month the period touches, "YYYY-MM", oldest first."""
-    start, end = scope.period.start, scope.period.end
-    months = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def _by_month(scope: Scope, meetings: QuerySet[Meeting], numerator: Q) -> Breakdown:
     """One query: the rate per calendar month of the meeting's date, every month of the
     period in order, a month without meetings as no data."""
@@ -106,7 +96,7 @@ def _by_month(scope: Scope, meetings: QuerySet[Meeting], numerator: Q) -> Breakd
         .annotate(denominator=CountOf("pk"), numerator=CountOf("pk", filter=numerator))
     )
     # PostgreSQL's date_trunc may hand back a datetime; both format alike.
-    counted = {row["month"].strftime("%Y-%m"): row for row in rows}
+    counted = {month_label(row["month"]): row for row in rows}
     return Breakdown(
         rows=[
             (
@@ -116,7 +106,7 @@ def _by_month(scope: Scope, meetings: QuerySet[Meeting], numerator: Q) -> Breakd
                     counted.get(month, {}).get("denominator", 0),
                 ),
             )
-            for month in _months_of(scope)
+            for month in map(month_label, scope.period.months())
         ]
     )
 

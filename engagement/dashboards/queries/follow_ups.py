@@ -9,7 +9,6 @@ closed, on a meeting the viewer may see that matches the filters and is not with
 """
 
 import datetime
-from typing import Any
 
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -20,6 +19,7 @@ from engagement import clock
 from engagement.dashboards.queries.base import (
     Breakdown,
     Count,
+    DaysBetween,
     Filters,
     Gap,
     Measure,
@@ -28,7 +28,8 @@ from engagement.dashboards.queries.base import (
     Rate,
     Scope,
     filtered_meetings,
-    median_of,
+    median_days,
+    month_label,
     visible_meetings,
 )
 from engagement.meetings.models import Dispute, FollowUpAction, Meeting, ReportBackConfirmation
@@ -41,28 +42,6 @@ DONE = Q(status=Status.DONE)
 NOT_CANCELLED = ~Q(status=Status.CANCELLED)
 DONE_ON_TIME = DONE & Q(completed_on__lte=F("due_date"))
 REPORTED_BACK = DONE & Q(reported_back_on__isnull=False)
-
-
-class DaysBetween(models.Func):
-    """Whole days from one date to a later one, in SQL on SQLite and PostgreSQL."""
-
-    arity = 2
-    output_field = models.IntegerField()
-    # PostgreSQL: date - date is already a whole number of days.
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-
-    def __init__(self, start: Any, end: Any) -> None:
-        super().__init__(end, start)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 def _actions_due(scope: Scope) -> QuerySet[FollowUpAction]:
@@ -103,11 +82,7 @@ def follow_ups_on_time(scope: Scope) -> Rate:
 
 def days_to_complete(scope: Scope) -> MedianDays:
     done = _actions_due(scope).filter(DONE)
-    count = done.count()
-    if not count:
-        return MedianDays(None, 0)
-    days = done.annotate(days=DaysBetween("meeting__date", "completed_on"))
-    return MedianDays(median_of(days, "days"), count)
+    return median_days(done.annotate(days=DaysBetween("meeting__date", "completed_on")), "days")
 
 
 def reported_back_rate(scope: Scope) -> Rate:
@@ -150,16 +125,6 @@ def reported_back_gap(scope: Scope) -> Gap:
     )
 
 
-def _months_of(period: Period) -> list[datetime.date]:
-    """The first day of each month the period touches, in order."""
-    month = period.start.replace(day=1)
-    months = []
-    while month <= period.end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def follow_ups_by_month(scope: Scope) -> Breakdown:
     per_month = (
         _actions_due(scope)
@@ -170,10 +135,7 @@ def follow_ups_by_month(scope: Scope) -> Breakdown:
     )
     rates = {row["month"]: Rate(row["on_time"], row["due"]) for row in per_month}
     return Breakdown(
-        rows=[
-            (month.strftime("%Y-%m"), rates.get(month, Rate(0, 0)))
-            for month in _months_of(scope.period)
-        ]
+        rows=[(month_label(month), rates.get(month, Rate(0, 0))) for month in scope.period.months()]
     )
 
 

@@ -8,11 +8,9 @@ review's id). "Partly", "no" and "unsure" are not "yes"; a disclosure no review 
 for has no latest confirmation.
 """
 
-import datetime
-
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from engagement.accounts.models import User
@@ -20,14 +18,16 @@ from engagement.community.models import Area
 from engagement.dashboards.queries.base import (
     Breakdown,
     Count,
+    DaysBetween,
     Gap,
     Measure,
     MedianDays,
-    Period,
     Rate,
     Scope,
     in_scope_meetings,
-    median_of,
+    local_date,
+    median_days,
+    month_label,
     visible_meetings,
 )
 from engagement.meetings.models import Disclosure, DisclosureConfirmation, Meeting, Review
@@ -35,50 +35,6 @@ from engagement.meetings.models import Disclosure, DisclosureConfirmation, Meeti
 FULL = Disclosure.Level.FULL
 YES = DisclosureConfirmation.Answer.YES
 REVIEWED_OR_DISPUTED = (Meeting.Status.REVIEWED, Meeting.Status.DISPUTED)
-
-
-class CalendarDaysBetween(Func):
-    """Calendar days from the first date to the second (later) one, as a number.
-
-    PostgreSQL subtracts dates to a whole number of days; SQLite subtracts Julian day
-    numbers. Either way the database does the sum, not Python.
-    """
-
-    arity = 2
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = models.FloatField()
-
-    def __init__(self, earlier, later, **extra) -> None:
-        super().__init__(later, earlier, **extra)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s))",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-def local_date(expression) -> TruncDate:
-    """The date of a moment in the project's time zone (Europe/London)."""
-    return TruncDate(expression, tzinfo=timezone.get_default_timezone())
-
-
-def months_of(period: Period) -> list[str]:
-    """Every month the period touches, labelled "YYYY-MM", in order."""
-    months = []
-    month = period.start.replace(day=1)
-    while month <= period.end:
-        months.append(f"{month:%Y-%m}")
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _month_label(value: datetime.date | datetime.datetime) -> str:
-    return f"{value:%Y-%m}"
 
 
 # --- Disclosures ------------------------------------------------------------------------
@@ -164,14 +120,17 @@ def disclosure_gap(scope: Scope) -> Gap:
 
 def disclosure_gap_by_month(scope: Scope) -> Breakdown:
     by_month = {
-        _month_label(row["month"]): _gap(row)
+        month_label(row["month"]): _gap(row)
         for row in _gap_confirmations(scope)
         .values(month=TruncMonth("disclosure__meeting__date"))
         .annotate(**_GAP_COUNTS)
         .order_by()
     }
     return Breakdown(
-        rows=[(month, by_month.get(month, _NO_GAP)) for month in months_of(scope.period)]
+        rows=[
+            (month, by_month.get(month, _NO_GAP))
+            for month in map(month_label, scope.period.months())
+        ]
     )
 
 
@@ -239,11 +198,9 @@ def days_to_first_review(scope: Scope) -> MedianDays:
     waits = (
         in_scope_meetings(scope)
         .filter(_has_review(), first_submitted_at__isnull=False)
-        .annotate(
-            days=CalendarDaysBetween(local_date("first_submitted_at"), local_date(first_review_at))
-        )
+        .annotate(days=DaysBetween(local_date("first_submitted_at"), local_date(first_review_at)))
     )
-    return _median_days(waits, "days")
+    return median_days(waits, "days")
 
 
 def awaiting_review_now(scope: Scope) -> Count:
@@ -257,7 +214,7 @@ def trust_by_month(scope: Scope) -> Breakdown:
     )
     effects = Review.TrustEffect
     by_month = {
-        _month_label(row["month"]): row
+        month_label(row["month"]): row
         for row in reviews.values(
             month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone())
         )
@@ -278,7 +235,7 @@ def trust_by_month(scope: Scope) -> Breakdown:
                 if month in by_month
                 else Rate(0, 0),
             )
-            for month in months_of(scope.period)
+            for month in map(month_label, scope.period.months())
             for effect in effects
         ]
     )
@@ -291,15 +248,9 @@ def timeliness(scope: Scope) -> MedianDays:
     delays = (
         in_scope_meetings(scope)
         .filter(first_submitted_at__isnull=False)
-        .annotate(days=CalendarDaysBetween(F("date"), local_date("first_submitted_at")))
+        .annotate(days=DaysBetween(F("date"), local_date("first_submitted_at")))
     )
-    return _median_days(delays, "days")
-
-
-def _median_days(queryset: QuerySet[Meeting], name: str) -> MedianDays:
-    # median_of counts the rows itself; the count query is the one MedianDays reports.
-    count = queryset.count()
-    return MedianDays(median_of(queryset, name) if count else None, count)
+    return median_days(delays, "days")
 
 
 MEASURES: list[Measure] = [

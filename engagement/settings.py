@@ -50,12 +50,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # pytest imports this module inside its own process; tests then run with production-like
 # settings but may use a throwaway key and a fast password hasher.
 TESTING = "pytest" in sys.modules
+# mypy's django-stubs plugin imports these settings to read the models; it runs nothing.
+TYPE_CHECKING_RUN = "mypy" in sys.modules
 
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or TYPE_CHECKING_RUN):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (a long random string), "
             "or set DEBUG=true for local development."

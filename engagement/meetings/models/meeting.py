@@ -246,6 +246,8 @@ class Meeting(models.Model):
             models.Index(fields=["unit", "date"], name="meeting_unit_date"),
             models.Index(fields=["area", "date"], name="meeting_area_date"),
             models.Index(fields=["author", "status"], name="meeting_author_status"),
+            # A liaison's "awaiting your review", oldest first.
+            models.Index(fields=["status", "first_submitted_at"], name="meeting_status_submitted"),
         ]
         constraints = [
             models.CheckConstraint(

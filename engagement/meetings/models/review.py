@@ -133,6 +133,8 @@ class Dispute(models.Model):
         indexes = [
             models.Index(fields=["status", "corrected_at"], name="dispute_status_corrected"),
             models.Index(fields=["status", "closed_at"], name="dispute_status_closed"),
+            # Disputes opened in a period (the dashboards), newest first on the home page.
+            models.Index(fields=["opened_at"], name="dispute_opened"),
         ]
         constraints = [
             models.UniqueConstraint(

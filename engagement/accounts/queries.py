@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from engagement.accounts.models import Role, User
+from engagement.accounts.models import Role, Unit, User
 
 
 def officers() -> QuerySet[User]:
@@ -12,3 +12,14 @@ def officers() -> QuerySet[User]:
         .select_related("officer_profile")
         .order_by("last_name", "first_name", "username")
     )
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    """The units a viewer may narrow figures to: every unit for an admin, an officer's own
+    unit, none for a liaison (whose figures are their groups' already)."""
+    units = Unit.objects.order_by("name")
+    if user.role == Role.ADMIN:
+        return units
+    if user.role == Role.OFFICER:
+        return units.filter(officers__user=user)
+    return units.none()

@@ -11,13 +11,14 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import QueryDict
 
 from engagement.accounts.models import Role, Unit, User
+from engagement.accounts.queries import units_visible_to
 from engagement.community.models import Area, CommunityGroup
 from engagement.community.queries import groups_visible_to
 from engagement.dashboards.queries.base import Filters, Period
+from engagement.dashboards.queries.breakdowns import Dimension
 from engagement.gds import GovukFilterForm, date_widget, select_widget
 from engagement.meetings.filters import DATE_RANGE_ERROR
 
@@ -26,16 +27,6 @@ LATEST = datetime.date(2099, 12, 31)
 DATE_OUT_OF_RANGE_ERROR = "Enter a date from 2000 to 2099"
 LONGEST_PERIOD_YEARS = 10
 PERIOD_TOO_LONG_ERROR = f"Choose a period of {LONGEST_PERIOD_YEARS} years or less"
-
-
-def units_visible_to(user: User) -> QuerySet[Unit]:
-    """Admins choose among every unit, an officer only their own; liaisons among none."""
-    units = Unit.objects.order_by("name")
-    if user.role == Role.ADMIN:
-        return units
-    if user.role == Role.OFFICER:
-        return units.filter(officers__user=user)
-    return units.none()
 
 
 class DashboardFilterForm(GovukFilterForm):
@@ -99,11 +90,15 @@ class DashboardFilterForm(GovukFilterForm):
             self.add_error("start", PERIOD_TOO_LONG_ERROR)
         return cleaned
 
-    def query_with(self, **extra: str) -> str:
-        """The filters as given, the period's defaults filled in, and `extra`, to link to."""
+    def query_with(self, **extra: str | None) -> str:
+        """The filters as given, the period's defaults filled in, and `extra` (a None
+        leaves that parameter out), to link to."""
         query = self.query.copy()
         for name, value in extra.items():
-            query[name] = value
+            if value is None:
+                query.pop(name, None)
+            else:
+                query[name] = value
         return query.urlencode()
 
     def period(self) -> Period:
@@ -147,3 +142,32 @@ def _years_later(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+class MeasureFilterForm(DashboardFilterForm):
+    """The dashboard's filters and the dimension to break one measure down by (the first
+    of `dimensions` unless another is asked for)."""
+
+    by = forms.ChoiceField(label="Break down by", required=False, widget=select_widget())
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        user: User,
+        today: datetime.date,
+        dimensions: list[Dimension],
+    ):
+        super().__init__(data, user=user, today=today)
+        self.dimensions = {dimension.key: dimension for dimension in dimensions}
+        if dimensions:
+            self.fields["by"].choices = [(d.key, d.label) for d in dimensions]  # type: ignore[attr-defined]
+            self.fields["by"].initial = dimensions[0].key
+        else:
+            del self.fields["by"]
+
+    def dimension(self) -> Dimension | None:
+        """For a valid form only: the chosen dimension, None for a measure that is a table."""
+        if not self.dimensions:
+            return None
+        return self.dimensions[self.cleaned_data.get("by") or self.fields["by"].initial]

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, get_type_hints
 
 from django.db.models import Exists, Func, IntegerField, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
@@ -263,3 +263,10 @@ class Measure:
     label: str
     definition: str
     compute: Callable[[Scope], Figure | Breakdown]
+    # False for a figure of this moment, which no period narrows (awaiting review now).
+    over_time: bool = True
+
+    @property
+    def is_table(self) -> bool:
+        """A measure whose figure is a table of rows already, not a single figure."""
+        return get_type_hints(self.compute).get("return") is Breakdown

@@ -366,6 +366,7 @@ MEASURES: list[Measure] = [
             "correction sends it back to submitted."
         ),
         compute=awaiting_review_now,
+        over_time=False,
     ),
     Measure(
         key="trust_by_month",

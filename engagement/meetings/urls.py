@@ -1,11 +1,12 @@
 from django.urls import path
 
-from engagement.meetings.views import follow_up, group, meeting, review
+from engagement.meetings.views import export, follow_up, group, meeting, review
 
 app_name = "meetings"
 urlpatterns = [
     path("meetings/", meeting.meeting_list, name="meeting-list"),
     path("meetings/new/", meeting.meeting_create, name="meeting-create"),
+    path("meetings/export/", export.meeting_export, name="meeting-export"),
     path("meetings/<uuid:uuid>/", meeting.meeting_detail, name="meeting-detail"),
     path("meetings/<uuid:uuid>/edit/", meeting.meeting_edit, name="meeting-edit"),
     path("meetings/<uuid:uuid>/withdraw/", meeting.meeting_withdraw, name="meeting-withdraw"),

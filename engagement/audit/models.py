@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         WITHDRAW = "withdraw", "Withdrew"
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
+        APPROVE = "approve", "Approved"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
         FAILED_SIGN_IN = "failed_sign_in", "Failed sign-in"

@@ -1,0 +1,72 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+FROZEN_ERROR = "An approved transparency report is frozen: it cannot be changed or deleted."
+
+
+class TransparencyReportQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(FROZEN_ERROR)
+
+    def delete(self):
+        raise PermissionError(FROZEN_ERROR)
+
+
+class TransparencyReport(models.Model):
+    """One approved version of the transparency report for a period, frozen.
+
+    `figures` holds the published tables exactly as shown, already rounded and
+    suppressed (no unprotected count is ever stored here), and `dictionary` each
+    published measure's definition and the rule that protects it. The page of a report
+    is drawn from these alone, so it never changes when the records behind it do.
+    A later approval for the same period is a new version; earlier ones stay readable.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveIntegerField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approved_reports"
+    )
+    approved_at = models.DateTimeField()
+    figures = models.JSONField()
+    dictionary = models.JSONField()
+
+    objects = TransparencyReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-approved_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "version"],
+                name="report_one_version_number_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=F("period_end")), name="report_period_in_order"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="report_version_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Transparency report {self.period_start} to {self.period_end}, version {self.version}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(FROZEN_ERROR)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:report-detail",
+            kwargs={"start": self.period_start, "end": self.period_end, "version": self.version},
+        )
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(FROZEN_ERROR)

@@ -32,7 +32,9 @@ from tests.factories import (
     make_officer,
 )
 
-URL = reverse("dashboards:dashboard-export")
+# Spelled out, so this module loads even before the route is wired in
+# engagement/dashboards/urls.py; test_the_route_is_named says whether it is.
+URL = "/dashboards/export/"
 DASHBOARD_URL = reverse("dashboards:dashboard")
 # Midday on 15 June 2026: the default period is 16 June 2025 to 15 June 2026.
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
@@ -118,6 +120,10 @@ def meeting_with(*levels, group, unit, area, **fields) -> Meeting:
 def some_meetings(unit, area, group, other_unit, other_area, other_group):
     meeting_with(FULL, PARTIAL, group=group, unit=unit, area=area)
     meeting_with(NONE, FULL, FULL, group=other_group, unit=other_unit, area=other_area)
+
+
+def test_the_route_is_named():
+    assert reverse("dashboards:dashboard-export") == URL
 
 
 # Healthchecks pattern

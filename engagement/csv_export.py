@@ -178,6 +178,8 @@ def export_view(request: HttpRequest, export: Export[Any]) -> HttpResponseBase:
     one audit event and stream the file; otherwise show the errors, nothing recorded."""
     form = ExportForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
+        # Counted just before the rows are read: the audit says how many were asked for
+        # without holding them all; a meeting saved in that moment may add or drop one.
         rows = export.count()
         record_event(
             actor=request.user,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from engagement.meetings.views.home import home
+from engagement.home.views import home
 
 admin.site.site_header = "Engagement Log reference data"
 admin.site.site_title = "Engagement Log admin"

@@ -1,10 +1,14 @@
-"""The home page, "my work": what this person should do next, by role."""
+"""The home page, "my work": what this person should do next, by role; and for an officer,
+their own disclosure record beside their unit's."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from engagement.accounts.models import Role
+from engagement import clock
+from engagement.accounts.models import Role, User
+from engagement.dashboards.queries.base import Filters, Period, Scope
+from engagement.dashboards.queries.own_record import disclosure_record, side_by_side, unit_of
 from engagement.meetings.queries import home as queries
 
 HOME_LIST_LIMIT = 10
@@ -16,11 +20,32 @@ def first_few(queryset, limit: int = HOME_LIST_LIMIT) -> dict:
     return {"rows": rows[:limit], "more": len(rows) > limit}
 
 
+def own_record(officer: User) -> dict:
+    """The officer's disclosures over the last 12 months, and their unit's (every
+    officer's disclosures on the unit's meetings, theirs included) beside them."""
+    period = Period.last_twelve_months(clock.today())
+    unit = unit_of(officer)
+    mine = disclosure_record(Scope(user=officer, period=period), officer=officer)
+    confirmed = {"you": mine.confirmed_by_month}
+    theirs = None
+    if unit is not None:
+        theirs = disclosure_record(Scope(user=officer, period=period, filters=Filters(unit=unit)))
+        confirmed["your unit"] = theirs.confirmed_by_month
+    return {
+        "period": period,
+        "unit": unit,
+        "mine": mine,
+        "theirs": theirs,
+        "confirmed_by_month": side_by_side(confirmed),
+    }
+
+
 def _officer_work(user) -> dict:
     return {
         "disputes": first_few(queries.disputes_for(user)),
         "drafts": first_few(queries.drafts_of(user)),
         "follow_ups": first_few(queries.outstanding_follow_ups_of(user)),
+        "record": own_record(user),
     }
 
 
@@ -49,4 +74,4 @@ def home(request):
     """ "My work": what this person should do next, by role."""
     work = WORK_BY_ROLE.get(request.user.role)
     context = work(request.user) if work else {}
-    return render(request, "meetings/home.html", context)
+    return render(request, "home/home.html", context)

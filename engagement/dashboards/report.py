@@ -59,29 +59,32 @@ INCONSISTENT_ERROR = (
 )
 
 COUNT_RULE = (
-    f"Rounded to the nearest {suppression.ROUND_TO}. A count under {suppression.THRESHOLD}, "
-    f"including none, is shown as “{suppression.FEWER_THAN_THRESHOLD}”. Where such a count "
-    "could be worked out by subtracting the other figures of its table from their total, "
-    f"the next-smallest figure is withheld too and shown as “{suppression.WITHHELD}”."
+    f"A count, rounded to the nearest {suppression.ROUND_TO}. Under {suppression.THRESHOLD} "
+    f"(none included) it reads “{suppression.FEWER_THAN_THRESHOLD}”; it reads "
+    f"“{suppression.WITHHELD}” where it would let such a figure be worked out from its "
+    "table’s total."
 )
 RATE_RULE = (
-    f"Shown only when the number counted and the number it is out of are both "
-    f"{suppression.THRESHOLD} or more and both published; otherwise "
-    f"“{suppression.TOO_FEW}”. Both numbers are counts, published under the count rule; "
-    "the percentage is worked out from the exact counts, to one decimal place."
+    "A percentage of the exact counts, to one decimal place, shown only when the number "
+    f"counted and the number it is out of are both {suppression.THRESHOLD} or more and "
+    f"published (each a count, rounded and protected alike); otherwise "
+    f"“{suppression.TOO_FEW}”."
 )
 GAP_RULE = (
-    "Shown only when both of its shares (recorded and confirmed) can be shown under the "
-    f"rate rule; otherwise “{suppression.TOO_FEW}”. " + RATE_RULE
+    "Shown only when both of its shares, recorded and confirmed, can be shown as "
+    f"percentages (both numbers {suppression.THRESHOLD} or more and published); otherwise "
+    f"“{suppression.TOO_FEW}”."
 )
 MEDIAN_RULE = (
     f"Shown only when it is over {suppression.MEDIAN_MIN_ITEMS} or more items; otherwise "
-    f"“{suppression.TOO_FEW}”. The number of items is a count, published under the count "
-    "rule."
+    f"“{suppression.TOO_FEW}”. The number of items is a count, rounded and protected alike."
 )
 TABLE_RULE = (
-    "Every cell, totals included, is a count published under the count rule. Rounded "
-    "figures may not add up to their total."
+    f"Every cell, totals included, is rounded to the nearest {suppression.ROUND_TO}. A cell "
+    f"under {suppression.THRESHOLD} (none included) reads “{suppression.FEWER_THAN_THRESHOLD}”, "
+    f"and the next-smallest cell of its column reads “{suppression.WITHHELD}” wherever the "
+    "total would otherwise give the small one away. Rounded cells may not add up to their "
+    "total."
 )
 
 METHOD = [
@@ -148,7 +151,7 @@ BY_RISK_LEVEL = {
         "whose latest confirmation by the community is yes, whose total is the number the "
         "confirmed disclosure rate counts."
     ),
-    "rule": TABLE_RULE + " " + COUNT_RULE,
+    "rule": TABLE_RULE,
 }
 BY_MONTH = {
     "key": "meetings_by_month",
@@ -157,7 +160,7 @@ BY_MONTH = {
         "For each month of the period, by the month of the meeting’s date, and in total: "
         "the meetings counted above. A month with no meeting is a count of none."
     ),
-    "rule": TABLE_RULE + " " + COUNT_RULE,
+    "rule": TABLE_RULE,
 }
 
 RULE_BY_KIND = {Count: COUNT_RULE, Rate: RATE_RULE, Gap: GAP_RULE, MedianDays: MEDIAN_RULE}

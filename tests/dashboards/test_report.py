@@ -383,7 +383,7 @@ def test_the_data_dictionary_defines_every_published_figure(client, world, admin
     assert coverage.text == measure_by_key("review_coverage").label
     html = response.content.decode()
     assert measure_by_key("review_coverage").definition in html
-    assert "Rounded to the nearest 5." in html
+    assert "A count, rounded to the nearest 5." in html
 
 
 def test_figures_that_disagree_are_never_published(world, admin_user, monkeypatch):

@@ -153,3 +153,48 @@ def test_admin_reads_charts_above_the_tables_and_the_tables_without_javascript(
             expect(charts_of(plain).nth(index)).to_be_hidden()
     finally:
         context.close()
+
+
+@pytest.mark.e2e
+def test_officer_reads_their_own_record_beside_their_units_as_charts_and_tables(
+    page: Page,
+    live_server,
+    check_page,
+    officer,
+    colleague,
+    liaison,
+    other_unit_officer,
+    unit,
+    area,
+    group,
+    other_unit,
+    other_area,
+    other_group,
+):
+    some_figures(
+        officer=officer, colleague=colleague, liaison=liaison, unit=unit, area=area, group=group,
+        other_unit=other_unit, other_area=other_area, other_group=other_group,
+        other_unit_officer=other_unit_officer,
+    )  # fmt: skip
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+
+    page.goto(live_server.url)
+    sign_in(page, "officer")
+    expect(page.get_by_role("heading", name="Your record", level=2)).to_be_visible()
+    # The officer: full (reviewed, confirmed) and partial, 1 of 2 each; confirmed 1 of 1.
+    summary = page.get_by_role("table", name=re.compile("^Disclosures from"))
+    expect(summary.get_by_role("row", name=re.compile("^You ")).get_by_role("cell")).to_have_text(
+        ["50.0% 1 of 2", "50.0% 1 of 2", "0.0% 0 of 2", "100.0% 1 of 1"]
+    )
+    for chart_id, table in (
+        ("chart-own-disclosures", "Your disclosures by month"),
+        ("chart-unit-disclosures", "Your unit’s disclosures by month"),
+        ("chart-own-confirmed", "Full disclosures the community confirmed, by month"),
+    ):
+        figure = page.locator(f'figure[data-chart="{chart_id}"]')
+        expect(figure).to_be_visible()
+        box = figure.locator("canvas").bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 100
+        expect(page.get_by_role("table", name=table)).to_be_visible()
+    check_page(page, "officer-home-with-own-record")
+    assert page.evaluate("() => window.cspViolations") == []

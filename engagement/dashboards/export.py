@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from engagement import clock
+from engagement.accounts.models import User
 from engagement.csv_export import (
     Column,
     Export,
@@ -38,18 +39,21 @@ from engagement.dashboards.queries.base import (
     Rate,
     Scope,
 )
+from engagement.dashboards.queries.breakdowns import Dimension, dimensions_for, every_row
 from engagement.dashboards.registry import Section
 
 BACK_TEXT = "Back to the dashboard"
 BOTH_CHOSEN_ERROR = "Choose a section or a measure to export, not both."
 UNKNOWN_SECTION_ERROR = "There is no dashboard section with the key “{key}”."
+BY_ERROR = "“{key}” is not a way to break down this measure; choose one of: {choices}."
+BY_WITHOUT_MEASURE_ERROR = "Choose the measure to break down (measure=…) as well as how (by=…)."
 UNKNOWN_MEASURE_ERROR = (
     "There is no measure with the key “{key}”: the dashboard’s data dictionary lists them."
 )
 # What each kind of figure's value is counted in.
 UNITS: dict[type, str] = {Rate: "percent", Gap: "points", MedianDays: "days", Count: "count"}
 # Query parameters that choose what to export rather than filter it.
-SELECTORS = ("section", "measure")
+SELECTORS = ("section", "measure", "by")
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,16 @@ COLUMNS: list[Column[FigureRow]] = [
 ]
 
 
-def figure_rows(scope: Scope, chosen: list[tuple[Section, Measure]]) -> list[FigureRow]:
-    """Each chosen measure computed once for `scope`, a breakdown as one row per label."""
+def figure_rows(
+    scope: Scope, chosen: list[tuple[Section, Measure]], dimension: Dimension | None = None
+) -> list[FigureRow]:
+    """Each chosen measure computed once for `scope`, a breakdown as one row per label;
+    with a dimension, the measure for every value of it (the measure page's table)."""
     rows = []
     for section, measure in chosen:
-        result = measure.compute(scope)
+        result = (
+            measure.compute(scope) if dimension is None else every_row(measure, scope, dimension)
+        )
         parts = result.rows if isinstance(result, Breakdown) else [("", result)]
         rows += [FigureRow(scope.period, section, measure, label, f) for label, f in parts]
     return rows
@@ -116,6 +125,25 @@ def chosen_measures(
     return everything, []
 
 
+def chosen_dimension(
+    *, by_key: str, measure_key: str, user: User
+) -> tuple[Dimension | None, list[str]]:
+    """The dimension to break the chosen measure down by, if any, and the errors."""
+    if not by_key:
+        return None, []
+    if not measure_key:
+        return None, [BY_WITHOUT_MEASURE_ERROR]
+    try:
+        measure = registry.measure_by_key(measure_key)
+    except LookupError:
+        return None, []  # the unknown measure is reported already
+    dimensions = {dimension.key: dimension for dimension in dimensions_for(measure, user)}
+    if by_key not in dimensions:
+        choices = ", ".join(dimensions) or "none"
+        return None, [BY_ERROR.format(key=by_key, choices=choices)]
+    return dimensions[by_key], []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard_export(request) -> HttpResponseBase:
@@ -128,6 +156,10 @@ def dashboard_export(request) -> HttpResponseBase:
     back_url = f"{reverse('dashboards:dashboard')}?{filters.urlencode()}"
 
     chosen, errors = chosen_measures(section_key=section_key, measure_key=measure_key)
+    dimension, by_errors = chosen_dimension(
+        by_key=request.GET.get("by", ""), measure_key=measure_key, user=request.user
+    )
+    errors += by_errors
     if not form.is_valid() or errors:
         messages = (filter_error_messages(form) if form.errors else []) + errors
         return refuse_filters(
@@ -150,8 +182,14 @@ def dashboard_export(request) -> HttpResponseBase:
         in_words.append(("Section", section.title))
     if measure_key:
         in_words.append(("Measure", chosen[0][1].label))
-    rows = figure_rows(scope, chosen)
+    if dimension is not None:
+        in_words.append(("Broken down by", dimension.label))
+    rows = figure_rows(scope, chosen, dimension)
     name = f"{measure_key or section_key}-" if measure_key or section_key else ""
+    if dimension is not None:
+        name += f"by-{dimension.key}-"
+        measure_url = reverse("dashboards:measure", args=[measure_key])
+        back_url = f"{measure_url}?{filters.urlencode()}&by={dimension.key}"
     return export_view(
         request,
         Export(

@@ -74,5 +74,8 @@ def measure_detail(request, key: str):
             "page_query": form.query_with(page=None),
             "dashboard_query": form.query_with(by=None, page=None),
             "json_query": form.query_with(format="json"),
+            "export_query": form.query_with(
+                measure=measure.key, by=rows.dimension.key if rows else None, page=None
+            ),
         },
     )

@@ -1,7 +1,10 @@
 """A measure broken down by month, area risk level, area, unit or group: its own page,
 its JSON, and the rows each a narrower scope of the same measure."""
 
+import csv
 import datetime
+import io
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -269,3 +272,61 @@ def test_rows_come_a_page_at_a_time_and_the_queries_are_bounded_by_the_page(
     # 28 meeting groups and the two of `places`: 30 in all, 5 on the second page.
     assert len(second.context["rows"].breakdown.rows) == 5
     assert "Page 2 of 2" in second.content.decode()
+
+
+# --- the export of a breakdown --------------------------------------------------------
+
+EXPORT_URL = reverse("dashboards:dashboard-export")
+REASON = {"reason": "Quarterly board paper", "recipient": "Force engagement board"}
+
+
+def exported(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_export_of_a_breakdown_has_every_row_not_just_a_page(client, places):
+    for number in range(ROWS_PER_PAGE + 2):
+        group = CommunityGroupFactory(name=f"Group {number:02d}", area=places["high"])
+        MeetingFactory(date=datetime.date(2026, 4, 1), area=places["high"], groups=[group])
+    client.force_login(make_admin())
+    query = "?measure=review_coverage&by=group&start=2026-01-01"
+    response = client.post(EXPORT_URL + query, REASON)
+    rows = exported(response)
+    # The 27 groups met and the two of `places` that were not.
+    assert len(rows) == ROWS_PER_PAGE + 4
+    assert {row["measure_key"] for row in rows} == {"review_coverage"}
+    met = next(row for row in rows if row["row"] == "Group 00")
+    assert (met["numerator"], met["denominator"]) == ("0", "1")
+
+
+def test_the_export_of_a_breakdown_matches_the_page_json(client, data):
+    client.force_login(make_admin())
+    query = {"measure": "disclosure_rate_full", "by": "risk_level", "start": "2026-01-01"}
+    page = client.get(url("disclosure_rate_full"), {**query, "format": "json"}).json()
+    rows = exported(client.post(EXPORT_URL + "?" + urlencode(query), REASON))
+    assert {row["row"]: (int(row["numerator"]), int(row["denominator"])) for row in rows} == {
+        label: (figure["numerator"], figure["denominator"])
+        for label, figure in page["rows"].items()
+    }
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"by": "group"}, "Choose the measure to break down"),
+        ({"measure": "disclosure_gap_by_month", "by": "group"}, "is not a way to break down"),
+        ({"measure": "awaiting_review_now", "by": "month"}, "is not a way to break down"),
+    ],
+)
+def test_a_breakdown_export_that_cannot_be_made_says_why(client, data, query, message):
+    client.force_login(make_admin())
+    response = client.get(EXPORT_URL, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_liaison_cannot_export_by_unit(client, data):
+    client.force_login(make_liaison(data["north_group"]))
+    response = client.get(EXPORT_URL, {"measure": "disclosure_rate_full", "by": "unit"})
+    assert response.status_code == 400

@@ -15,7 +15,7 @@ unit), so a breakdown never shows a figure the filtered dashboard could not.
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,8 +154,18 @@ def broken_down(
 ) -> BrokenDown:
     """The measure for each value of `dimension` on one page of its values, in order."""
     page = Paginator(dimension.values(scope), ROWS_PER_PAGE).get_page(page_number)
+    return BrokenDown(dimension, page, _rows(measure, scope, dimension, page.object_list))
+
+
+def every_row(measure: Measure, scope: Scope, dimension: Dimension) -> Breakdown:
+    """The measure for every value of `dimension`, for an export: the queries grow with
+    the number of values (areas, units, groups), never with the meetings."""
+    return _rows(measure, scope, dimension, dimension.values(scope))
+
+
+def _rows(measure: Measure, scope: Scope, dimension: Dimension, values: Iterable[Any]) -> Breakdown:
     rows = [
         (dimension.row_label(value), measure.compute(dimension.narrow(scope, value)))
-        for value in page.object_list
+        for value in values
     ]
-    return BrokenDown(dimension, page, Breakdown(rows=rows))  # type: ignore[arg-type]
+    return Breakdown(rows=rows)  # type: ignore[arg-type]

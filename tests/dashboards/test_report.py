@@ -41,13 +41,13 @@ from engagement.dashboards.models import FROZEN_ERROR, TransparencyReport
 from engagement.dashboards.queries.base import Period, Scope, in_scope_meetings
 from engagement.dashboards.registry import measure_by_key
 from engagement.dashboards.report import (
-    GROUP_THRESHOLD,
     MEASURE_KEYS,
     ReportInconsistent,
     count_figures,
     publish,
     report_for,
 )
+from engagement.dashboards.report_text import GROUP_THRESHOLD
 from engagement.dashboards.report_views import APPROVED_MESSAGE
 from engagement.dashboards.suppression import (
     COMPLEMENTARY,

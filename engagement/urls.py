@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("engagement.accounts.urls")),
     path("", include("engagement.meetings.urls")),
     path("dashboards/", include("engagement.dashboards.urls")),
+    path("reports/", include("engagement.dashboards.report_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,5 +46,6 @@ def dashboard(request):
             "scope": scope,
             "sections": sections,
             "json_query": form.query_with(format="json"),
+            "filter_query": form.query_with(),
         },
     )

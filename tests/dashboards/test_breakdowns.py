@@ -4,6 +4,8 @@ its JSON, and the rows each a narrower scope of the same measure."""
 import csv
 import datetime
 import io
+import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -330,3 +332,20 @@ def test_a_liaison_cannot_export_by_unit(client, data):
     client.force_login(make_liaison(data["north_group"]))
     response = client.get(EXPORT_URL, {"measure": "disclosure_rate_full", "by": "unit"})
     assert response.status_code == 400
+
+
+def test_the_page_draws_its_rows_as_a_chart_above_the_table_and_links_the_export(client, data):
+    client.force_login(make_admin())
+    response = client.get(url("disclosure_rate_full"), {"start": "2026-01-01", "by": "area"})
+    page = response.content.decode()
+    chart = re.search(
+        r'<script id="chart-disclosure_rate_full" type="application/json">(.*?)</script>', page
+    )
+    assert chart is not None
+    spec = json.loads(chart[1])
+    assert spec["labels"] == ["Northfield", "Southmoor"]
+    assert spec["series"][0]["values"] == [66.7, 33.3]
+    assert page.index("chart-disclosure_rate_full") < page.index("breakdown-disclosure_rate_full")
+    export = re.search(r'href="([^"]*)">Export every row of this table as CSV', page)
+    assert export is not None
+    assert "measure=disclosure_rate_full" in export[1] and "by=area" in export[1]

@@ -594,12 +594,15 @@ def test_no_visually_hidden_text_in_a_table_cell(client, admin_user, meeting, te
         assert "govuk-visually-hidden" not in body
 
 
-def test_each_measure_links_to_its_definition_in_the_data_dictionary(
+def test_each_measure_links_to_its_own_page_with_the_filters_and_is_in_the_data_dictionary(
     client, admin_user, test_measures
 ):
     client.force_login(admin_user)
-    html = client.get(URL).content.decode()
-    assert '<a class="govuk-link" href="#definition-full_rate">Full disclosures</a>' in html
+    html = client.get(URL, {"risk_level": "high"}).content.decode()
+    measure_page = reverse("dashboards:measure", args=["full_rate"])
+    link = re.search(rf'href="{measure_page}\?([^"]*)">Full disclosures</a>', html)
+    assert link is not None
+    assert "risk_level=high" in link[1]
     definition = row(html, "definition-full_rate")
     assert "Full disclosures" in definition
     assert "Full ÷ all disclosures." in definition

@@ -32,7 +32,6 @@ from engagement.dashboards.queries.own_record import (
     side_by_side,
     unit_of,
 )
-from engagement.dashboards.queries.transparency import officer_own_record
 from engagement.meetings.models import Disclosure, DisclosureConfirmation, Meeting
 from tests.factories import (
     ConfirmationFactory,
@@ -161,7 +160,7 @@ def test_how_often_the_community_confirmed_an_officers_full_disclosures(world, o
     assert rows["2026-04"] == NO_DATA
 
 
-def test_an_officers_whole_period_agrees_with_their_own_record_measure(world, officer):
+def test_an_officers_whole_period(world, officer):
     summary = dict(disclosure_record(own(officer), officer=officer).summary.rows)
     # d1 d3 d5 d6: full 3 of 4, partial 1 of 4, none 0 of 4; confirmed d1 d6 of d1 d3 d6.
     assert summary == {
@@ -170,7 +169,6 @@ def test_an_officers_whole_period_agrees_with_their_own_record_measure(world, of
         "None": Rate(0, 4),
         CONFIRMED: Rate(2, 3),
     }
-    assert summary == dict(officer_own_record(own(officer), officer).rows)
 
 
 def test_the_units_levels_and_confirmations_by_month(world, officer, unit):

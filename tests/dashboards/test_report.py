@@ -70,8 +70,6 @@ from tests.factories import (
 )
 from tests.meetings.form_page import Element, parse
 
-pytestmark = pytest.mark.urls("tests.dashboards.report_urlconf")
-
 NOW = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
 PERIOD = Period(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 4, 30))
 PERIOD_QUERY = {"start": "2026-01-01", "end": "2026-04-30"}

@@ -8,9 +8,6 @@ from engagement.dashboards.suppression import FEWER_THAN_THRESHOLD
 from tests.e2e.journeys import sign_in, success_banner
 from tests.factories import MeetingFactory
 
-pytestmark = pytest.mark.urls("tests.dashboards.report_urlconf")
-
-
 # The site around a report, and every button, found by their markup: once printed they
 # are hidden, and Playwright's roles skip hidden elements.
 SITE = {

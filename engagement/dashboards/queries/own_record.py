@@ -1,9 +1,9 @@
 """An officer's own disclosure record, month by month, beside their unit's: the feedback
 an officer reads on their home page (DESIGN.md, "An officer's own record").
 
-The same counts as transparency.officer_own_record, over the same disclosures
-(transparency.disclosures_in_scope: the in-scope meetings the viewer may see), grouped by
-the month of the meeting's date in one query, and over the whole period in another:
+Counted over the disclosures of transparency.disclosures_in_scope (the in-scope meetings
+the viewer may see), grouped by the month of the meeting's date in one query, and over
+the whole period in another:
 
 - the share of the disclosures at each level (full, partial, none);
 - of the full disclosures on reviewed or disputed meetings, the share whose latest
@@ -31,7 +31,7 @@ from engagement.dashboards.queries.transparency import (
 from engagement.meetings.models import Disclosure
 
 CONFIRMED = "Confirmed by the community"
-# The rows of the whole period, as officer_own_record names them.
+# The rows of the whole period.
 LEVEL_ROWS = {level: level.name.capitalize() for level in Disclosure.Level}
 
 

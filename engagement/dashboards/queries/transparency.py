@@ -13,7 +13,6 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from engagement.accounts.models import User
 from engagement.community.models import Area
 from engagement.dashboards.queries.base import (
     Breakdown,
@@ -144,34 +143,6 @@ def disclosure_gap_by_risk_level(scope: Scope) -> Breakdown:
     }
     return Breakdown(
         rows=[(level.label, by_level.get(level.value, _NO_GAP)) for level in Area.RiskLevel]
-    )
-
-
-def officer_own_record(scope: Scope, officer: User) -> Breakdown:
-    """One officer's own disclosures on the in-scope meetings the viewer may see: the share
-    at each level, and the share of their full disclosures on reviewed or disputed
-    meetings whose latest confirmation is yes. For the officer's home page, beside their
-    unit's figures (the registered measures filtered to the unit)."""
-    reviewed = Q(level=FULL, meeting__status__in=REVIEWED_OR_DISPUTED)
-    counts = (
-        disclosures_in_scope(scope)
-        .filter(officer=officer)
-        .aggregate(
-            total=models.Count("pk"),
-            full=models.Count("pk", filter=Q(level=Disclosure.Level.FULL)),
-            partial=models.Count("pk", filter=Q(level=Disclosure.Level.PARTIAL)),
-            none=models.Count("pk", filter=Q(level=Disclosure.Level.NONE)),
-            reviewed_full=models.Count("pk", filter=reviewed),
-            confirmed=models.Count("pk", filter=reviewed & _latest_confirmation_is_yes()),
-        )
-    )
-    return Breakdown(
-        rows=[
-            ("Full", Rate(counts["full"], counts["total"])),
-            ("Partial", Rate(counts["partial"], counts["total"])),
-            ("None", Rate(counts["none"], counts["total"])),
-            ("Confirmed by the community", Rate(counts["confirmed"], counts["reviewed_full"])),
-        ]
     )
 
 

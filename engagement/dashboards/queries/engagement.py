@@ -15,12 +15,15 @@ from django.db.models import (
     DurationField,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
+    ValueRange,
+    Window,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, TruncMonth
@@ -30,6 +33,7 @@ from engagement.community.queries import groups_visible_to
 from engagement.dashboards.queries.base import (
     Breakdown,
     Count,
+    DaysBetween,
     Filters,
     Measure,
     Rate,
@@ -37,7 +41,7 @@ from engagement.dashboards.queries.base import (
     in_scope_meetings,
     month_label,
 )
-from engagement.meetings.models import Meeting
+from engagement.meetings.models import Disclosure, Meeting
 from engagement.meetings.queries.meeting import meetings_visible_to
 
 # Continuity looks back this many days before each meeting's date.
@@ -212,23 +216,50 @@ def told_before_passed_on_by_risk_level(scope: Scope) -> Breakdown:
 # --- continuity -----------------------------------------------------------------------
 
 
-def _met_before_by_same_officer(scope: Scope) -> Exists:
-    """For the outer meeting: a submitted, reviewed or disputed meeting the viewer may see,
-    dated in the CONTINUITY_DAYS days before it (not on its day), that shares one of its
-    groups and one of its attending officers. The earlier meeting need not be in the
-    period nor match the filters: continuity is about the people, wherever they met."""
-    earlier = meetings_visible_to(scope.user).filter(
-        status__in=Meeting.IN_SCOPE_STATUSES,
-        date__lt=OuterRef("date"),
-        date__gte=_days_before(OuterRef("date"), Value(CONTINUITY_DAYS)),
-        groups__meetings=OuterRef("pk"),
-        disclosures__officer__disclosures__meeting=OuterRef("pk"),
+class DaysBefore(ValueRange):
+    """A window over the rows from `days` before the current row's day to the day before
+    it, ordered by a whole number of days: RANGE BETWEEN n PRECEDING AND 1 PRECEDING.
+    PostgreSQL (11 and later) and SQLite run it; Django's ValueRange refuses an offset on
+    PostgreSQL and a frame that ends before the current row, so the frame is written
+    here."""
+
+    def __init__(self, days: int) -> None:
+        super().__init__(start=-days, end=0)
+        self.days = days
+
+    def window_frame_start_end(self, connection, start, end) -> tuple[str, str]:
+        return f"{int(self.days)} PRECEDING", "1 PRECEDING"
+
+
+def _met_before_by_same_officer(scope: Scope) -> QuerySet[Disclosure]:
+    """The ids of meetings that one of their attending officers had met one of their
+    groups at before: a submitted, reviewed or disputed meeting the viewer may see, dated
+    in the CONTINUITY_DAYS days before (not on the same day). The earlier meeting need not
+    be in the period nor match the filters: continuity is about the people, wherever they
+    met.
+
+    One pass, not a search per meeting: every (officer, group) pair of the meetings since
+    CONTINUITY_DAYS before the period, ordered by day, and a window counting each pair's
+    rows from CONTINUITY_DAYS days before to the day before.
+    """
+    since = scope.period.start - datetime.timedelta(days=CONTINUITY_DAYS)
+    meetings = meetings_visible_to(scope.user).filter(
+        status__in=Meeting.IN_SCOPE_STATUSES, date__gte=since, date__lte=scope.period.end
     )
-    return Exists(earlier)
+    pairs = Disclosure.objects.filter(meeting__in=meetings).annotate(
+        group=F("meeting__groups"),
+        earlier=Window(
+            CountOf("pk"),
+            partition_by=[F("officer_id"), F("group")],
+            order_by=DaysBetween(Value(since), F("meeting__date")).asc(),
+            frame=DaysBefore(CONTINUITY_DAYS),
+        ),
+    )
+    return pairs.filter(earlier__gt=0).values("meeting_id")
 
 
 def continuity(scope: Scope) -> Rate:
-    return _rate(in_scope_meetings(scope), Q(_met_before_by_same_officer(scope)))
+    return _rate(in_scope_meetings(scope), Q(pk__in=_met_before_by_same_officer(scope)))
 
 
 def distinct_officers_per_group(scope: Scope) -> Breakdown:

@@ -65,3 +65,18 @@ def test_admin_filters_the_dashboard_to_high_risk_areas_and_reads_the_disclosure
     expect(full_rate_cells()).to_have_text(["66.7%", "2", "3"])
     assert "risk_level=high" in page.url
     check_page(page, "dashboard-high-risk")
+
+    # The measure's own page keeps the filter, and breaks it down by area.
+    transparency.get_by_role("link", name=full_rate, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(full_rate)
+    page.get_by_role("navigation", name="Break down by").get_by_role(
+        "link", name="Area", exact=True
+    ).click()
+    by_area = page.get_by_role("table", name=f"{full_rate} by area")
+    northfield = by_area.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="Northfield")
+    )
+    expect(northfield.get_by_role("cell")).to_have_text(["66.7%", "2", "3"])
+    # The standard-risk area is not a row of a view filtered to high risk.
+    expect(by_area.get_by_role("rowheader", name="Southmoor")).to_have_count(0)
+    check_page(page, "measure-by-area")

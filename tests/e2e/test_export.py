@@ -99,7 +99,11 @@ def test_an_officer_exports_the_meetings_they_filtered_and_an_admin_a_dashboard_
     # The admin exports the dashboard's transparency table for high-risk areas.
     sign_out(page)
     sign_in(page, "lead")
-    page.goto(f"{live_server.url}/dashboards/export/?risk_level=high&section=transparency")
+    nav_link(page, "Dashboards").click()
+    page.get_by_label("Area risk level", exact=True).select_option(label="High")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_label("Area risk level", exact=True)).to_have_value("high")
+    page.get_by_role("link", name="Export the transparency figures as CSV").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Export dashboard figures")
     expect(page.get_by_text("Area risk level: High")).to_be_visible()
     expect(page.get_by_text("Section: Transparency")).to_be_visible()

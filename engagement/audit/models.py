@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,15 +7,35 @@ from django.utils import timezone
 APPEND_ONLY_ERROR = "Audit events are append-only: they cannot be changed or deleted."
 
 
-class AuditEventQuerySet(models.QuerySet):
+class WrittenOnceQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError(APPEND_ONLY_ERROR)
+        raise PermissionError(self.model.written_once_error)
 
     def delete(self):
-        raise PermissionError(APPEND_ONLY_ERROR)
+        raise PermissionError(self.model.written_once_error)
 
 
-class AuditEvent(models.Model):
+class WrittenOnce(models.Model):
+    """A record that is saved once and never changed or deleted, one by one or in bulk;
+    `written_once_error` says why to whoever tries."""
+
+    written_once_error: ClassVar[str] = APPEND_ONLY_ERROR
+
+    objects = WrittenOnceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(self.written_once_error)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(self.written_once_error)
+
+
+class AuditEvent(WrittenOnce):
     """One thing someone did or read. Written once, never changed."""
 
     class Action(models.TextChoices):
@@ -64,8 +86,6 @@ class AuditEvent(models.Model):
     # Anything else worth keeping: filters of an export, username tried at sign-in.
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [
@@ -78,11 +98,3 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.record_kind}"
         )
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError(APPEND_ONLY_ERROR)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(APPEND_ONLY_ERROR)

@@ -5,18 +5,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from engagement.audit.models import WrittenOnce
+
 FROZEN_ERROR = "An approved transparency report is frozen: it cannot be changed or deleted."
 
 
-class TransparencyReportQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError(FROZEN_ERROR)
-
-    def delete(self):
-        raise PermissionError(FROZEN_ERROR)
-
-
-class TransparencyReport(models.Model):
+class TransparencyReport(WrittenOnce):
     """One approved version of the transparency report for a period, frozen.
 
     `figures` holds the published tables exactly as shown, already rounded and
@@ -37,7 +31,7 @@ class TransparencyReport(models.Model):
     figures = models.JSONField()
     dictionary = models.JSONField()
 
-    objects = TransparencyReportQuerySet.as_manager()
+    written_once_error = FROZEN_ERROR
 
     class Meta:
         ordering = ["-approved_at", "-pk"]
@@ -57,16 +51,8 @@ class TransparencyReport(models.Model):
             f"Transparency report {self.period_start} to {self.period_end}, version {self.version}"
         )
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError(FROZEN_ERROR)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse(
             "reports:report-detail",
             kwargs={"start": self.period_start, "end": self.period_end, "version": self.version},
         )
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(FROZEN_ERROR)

@@ -227,11 +227,12 @@ class DaysBefore(ValueRange):
         super().__init__(start=-days, end=0)
         self.days = days
 
-    def window_frame_start_end(self, connection, start, end) -> tuple[str, str]:
+    # The stubs say ints; Django's own backends return these SQL fragments.
+    def window_frame_start_end(self, connection, start, end) -> tuple[str, str]:  # type: ignore[override]
         return f"{int(self.days)} PRECEDING", "1 PRECEDING"
 
 
-def _met_before_by_same_officer(scope: Scope) -> QuerySet[Disclosure]:
+def _met_before_by_same_officer(scope: Scope) -> QuerySet:
     """The ids of meetings that one of their attending officers had met one of their
     groups at before: a submitted, reviewed or disputed meeting the viewer may see, dated
     in the CONTINUITY_DAYS days before (not on the same day). The earlier meeting need not

@@ -1,5 +1,6 @@
 import datetime
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -139,13 +140,34 @@ def test_a_liaison_cannot_filter_by_a_group_they_do_not_speak_for(client, liaiso
     assert other_group.name not in html
 
 
-def test_pagination_splits_the_list(signed_in, officer, unit, area, group, settings):
+def _follow(signed_in, html: str, rel: str) -> str | None:
+    link = re.search(rf'href="\?([^"]*)" rel="{rel}"', html)
+    if link is None:
+        return None
+    return signed_in.get(f"{LIST_URL}?{unescape(link[1])}").content.decode()
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<a class="govuk-link" href="/meetings/[0-9a-f-]+/">([^<]+)</a>', html)
+
+
+def test_pagination_walks_every_meeting_once_forwards_and_back(
+    signed_in, officer, unit, area, group, settings
+):
     settings.PAGE_SIZE = 5
     make_meetings(12, officer=officer, unit=unit, area=area, group=group)
-    html = signed_in.get(LIST_URL).content.decode()
-    assert "12 meetings" in html
-    assert "Page 1 of 3" in html
-    assert "Page 3 of 3" in signed_in.get(LIST_URL, {"page": 3}).content.decode()
+    newest_first = [m.title for m in Meeting.objects.order_by("-date", "-start_time", "-pk")]
+    pages = [signed_in.get(LIST_URL).content.decode()]
+    assert "12 meetings" in pages[0]
+    while (following := _follow(signed_in, pages[-1], "next")) is not None:
+        pages.append(following)
+    assert [f"Page {n} of 3" in page for n, page in enumerate(pages, 1)] == [True] * 3
+    assert [title for page in pages for title in _titles(page)] == newest_first
+    # Back from the last page: the same pages, in reverse.
+    back = [pages[-1]]
+    while (previous := _follow(signed_in, back[-1], "prev")) is not None:
+        back.append(previous)
+    assert [_titles(page) for page in reversed(back)] == [_titles(page) for page in pages]
 
 
 @pytest.mark.parametrize("rows", [1, 30])

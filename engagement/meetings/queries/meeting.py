@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from engagement.accounts.models import OfficerProfile, Role, User
 from engagement.community.models import CommunityGroup
 from engagement.meetings.models import Disclosure, FollowUpAction, Meeting
+from engagement.pagination import Key
 
 # Visibility answers for anyone, signed in or not: the signed-out see nothing.
 AnyUser = User | AnonymousUser
@@ -79,6 +80,21 @@ def follow_ups_visible_to(user: AnyUser) -> QuerySet[FollowUpAction]:
     if role == Role.LIAISON:
         return actions.filter(owed_to__liaisons=user, meeting__status__in=Meeting.IN_SCOPE_STATUSES)
     return actions.none()
+
+
+# The meetings list's orders, each served by an index of the same keys (see Meeting.Meta).
+LIST_ORDERS: dict[str, list[Key]] = {
+    "-date": [
+        Key("date", descending=True),
+        Key("start_time", descending=True, nullable=True),
+        Key("pk", descending=True),
+    ],
+    "date": [Key("date"), Key("start_time", nullable=True), Key("pk")],
+    "purpose": [Key("purpose"), Key("date", descending=True), Key("pk")],
+    "area": [Key("area__name"), Key("date", descending=True), Key("pk")],
+    "status": [Key("status"), Key("date", descending=True), Key("pk")],
+}
+DEFAULT_LIST_ORDER = "-date"
 
 
 def meeting_list(user: AnyUser) -> QuerySet[Meeting]:

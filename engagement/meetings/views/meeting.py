@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +27,7 @@ from engagement.meetings.services import StaleEdit
 from engagement.meetings.services import meeting as services
 from engagement.meetings.services.transitions import MEETING_TRANSITIONS, allowed_transitions
 from engagement.meetings.views import review as review_views
+from engagement.pagination import seek_page
 
 
 def _get_visible_meeting(request, uuid) -> Meeting:
@@ -48,9 +48,15 @@ def meeting_list(request):
         queryset=queries.meeting_list(request.user),
         groups=groups_visible_to(request.user),
     )
-    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = filterset.form.cleaned_data.get("sort") if filterset.is_valid() else None
+    page = seek_page(
+        filterset.qs,
+        queries.LIST_ORDERS[sort or queries.DEFAULT_LIST_ORDER],
+        cursor=request.GET.get("cursor"),
+        per_page=settings.PAGE_SIZE,
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     return render(
         request,
         "meetings/meeting_list.html",

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -238,6 +239,10 @@ class Meeting(models.Model):
     withdrawal_reason = models.TextField(max_length=SHORT_TEXT, blank=True)
     # Raised by every save; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # The list's full-text search on PostgreSQL: purpose, topics, summary and the group
+    # names, kept by engagement.meetings.search.refresh_search_vectors (a generated column
+    # cannot read the groups). Always empty on SQLite, which searches the text directly.
+    search = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-date", "-start_time"]

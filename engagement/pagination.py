@@ -19,7 +19,7 @@ import datetime
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -93,13 +93,15 @@ def _after(keys: Sequence[Key], values: Sequence[Any], *, backwards: bool) -> Q:
 
 # --- cursors ------------------------------------------------------------------------------
 
-_TYPES = {"date": datetime.date, "time": datetime.time, "datetime": datetime.datetime}
-
 
 def _encode_value(value: Any) -> list:
-    for name, kind in _TYPES.items():
-        if isinstance(value, kind) and (kind is not datetime.date or type(value) is kind):
-            return [name, value.isoformat()]
+    # datetime before date: a datetime is a date too.
+    if isinstance(value, datetime.datetime):
+        return ["datetime", value.isoformat()]
+    if isinstance(value, datetime.date):
+        return ["date", value.isoformat()]
+    if isinstance(value, datetime.time):
+        return ["time", value.isoformat()]
     if isinstance(value, Decimal):
         return ["decimal", str(value)]
     return ["plain", value]
@@ -107,8 +109,12 @@ def _encode_value(value: Any) -> list:
 
 def _decode_value(encoded: list) -> Any:
     kind, value = encoded
-    if kind in _TYPES:
-        return _TYPES[kind].fromisoformat(value)
+    if kind == "datetime":
+        return datetime.datetime.fromisoformat(value)
+    if kind == "date":
+        return datetime.date.fromisoformat(value)
+    if kind == "time":
+        return datetime.time.fromisoformat(value)
     if kind == "decimal":
         return Decimal(value)
     if kind == "plain" and (value is None or isinstance(value, str | int | float)):
@@ -138,7 +144,7 @@ class Cursor:
             text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
             number, backwards, values = json.loads(text)
             decoded = tuple(_decode_value(value) for value in values)
-        except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, InvalidOperation):
             return None
         if len(decoded) != keys or not isinstance(number, int) or number < 2:
             return None

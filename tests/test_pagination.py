@@ -1,6 +1,7 @@
 """Pages by cursor: every row once, in order, forwards and back, whatever the ties and
 NULLs; a count that stops at its cap; a link that is not a cursor starts again."""
 
+import base64
 import datetime
 import random
 
@@ -93,7 +94,15 @@ def test_pages_are_numbered_and_the_last_knows_it_is_last(meetings):
 
 @pytest.mark.parametrize(
     "token",
-    ["", "not-a-cursor", "e30", Cursor(values=(1,), backwards=False, number=2).encode(), "%%%"],
+    [
+        "",
+        "not-a-cursor",
+        "e30",
+        "%%%",
+        Cursor(values=(1,), backwards=False, number=2).encode(),
+        # The right shape, values that are not what they say.
+        base64.urlsafe_b64encode(b'[2,0,[["decimal","x"],["time","y"],["plain",[]]]]').decode(),
+    ],
 )
 def test_a_link_that_is_not_a_cursor_starts_at_the_first_page(meetings, token):
     keys = LIST_ORDERS["-date"]

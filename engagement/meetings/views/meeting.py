@@ -56,7 +56,8 @@ def meeting_list(request):
         per_page=settings.PAGE_SIZE,
     )
     query = request.GET.copy()
-    query.pop("cursor", None)
+    for paging in ("cursor", "page"):  # "page": links from before the list had cursors
+        query.pop(paging, None)
     return render(
         request,
         "meetings/meeting_list.html",

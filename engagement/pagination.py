@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
 
@@ -34,6 +36,19 @@ def count_up_to(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     cap = COUNT_CAP if cap is None else cap
     counted = queryset.order_by()[: cap + 1].count()
     return min(counted, cap), counted > cap
+
+
+class CappedPaginator(Paginator):
+    """Django's paginator, numbered pages and all, whose count stops at COUNT_CAP: for
+    lists that grow more slowly than the meetings (follow-ups); pages past the cap are
+    not offered, and the list says "more than"."""
+
+    more_than_count = False
+
+    @cached_property
+    def count(self) -> int:
+        count, self.more_than_count = count_up_to(self.object_list)  # type: ignore[arg-type]
+        return count
 
 
 @dataclass(frozen=True)

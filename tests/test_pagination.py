@@ -10,7 +10,7 @@ import pytest
 from engagement import pagination
 from engagement.meetings.models import Meeting
 from engagement.meetings.queries.meeting import LIST_ORDERS
-from engagement.pagination import Cursor, Key, count_up_to, seek_page
+from engagement.pagination import CappedPaginator, Cursor, Key, count_up_to, seek_page
 from tests.factories import MeetingFactory
 
 
@@ -129,3 +129,12 @@ def test_a_page_is_two_queries_however_deep(meetings, django_assert_num_queries)
         with django_assert_num_queries(2):  # the rows, and the capped count
             page = seek_page(Meeting.objects.all(), keys, cursor=page.next_cursor, per_page=2)
     assert page.number == 6
+
+
+def test_numbered_pages_count_no_further_than_the_cap(meetings, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 20)
+    paginator = CappedPaginator(Meeting.objects.order_by("pk"), 5)
+    assert (paginator.count, paginator.more_than_count, paginator.num_pages) == (20, True, 4)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 100)
+    paginator = CappedPaginator(Meeting.objects.order_by("pk"), 5)
+    assert (paginator.count, paginator.more_than_count, paginator.num_pages) == (23, False, 5)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from engagement.meetings.queries import follow_up as queries
 from engagement.meetings.services import StaleEdit
 from engagement.meetings.services import follow_up as services
 from engagement.meetings.services.transitions import FOLLOW_UP_TRANSITIONS, allowed_transitions
+from engagement.pagination import CappedPaginator
 
 # The service that makes each transition; its keyword arguments are the form's fields.
 TRANSITION_SERVICES: dict[str, Callable[..., FollowUpAction]] = {
@@ -63,7 +63,7 @@ def follow_up_list(request):
         user=request.user,
         today=timezone.localdate(),
     )
-    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -247,7 +247,25 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-date", "-start_time"]
         indexes = [
-            models.Index(fields=["status", "date"], name="meeting_status_date"),
+            # The meetings list in each of its orders (queries.meeting.LIST_ORDERS), so a
+            # page is read in order from the cursor, never sorted from every visible row;
+            # the default list leaves withdrawn meetings out, and so do these.
+            models.Index(
+                F("date").desc(),
+                F("start_time").desc(nulls_last=True),
+                F("id").desc(),
+                name="meeting_list_newest",
+                condition=~Q(status="withdrawn"),
+            ),
+            models.Index(
+                "purpose",
+                F("date").desc(),
+                "id",
+                name="meeting_list_purpose",
+                condition=~Q(status="withdrawn"),
+            ),
+            # By status (the list's sort and filter) and the dashboards' status and period.
+            models.Index(F("status"), F("date").desc(), F("id"), name="meeting_status_date_id"),
             models.Index(fields=["unit", "date"], name="meeting_unit_date"),
             models.Index(fields=["area", "date"], name="meeting_area_date"),
             models.Index(fields=["author", "status"], name="meeting_author_status"),
@@ -416,6 +434,9 @@ class Disclosure(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        # The meetings an officer attended (their visibility, their own record); the
+        # unique constraint below serves the other way, an officer of a meeting.
+        indexes = [models.Index(fields=["officer", "meeting"], name="disclosure_officer_meeting")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "officer"], name="disclosure_one_per_officer_per_meeting"

@@ -9,8 +9,8 @@ row the viewer may see, and OFFSET, which reads and throws away every earlier ro
   straight there.
 
 The order is a list of `Key`s that must identify a row (end with the primary key). A
-key's NULLs sort last in the list's direction, on both databases, and the index that
-serves the order must say the same.
+NULL sorts as the largest value on both databases, as PostgreSQL's indexes keep it, so a
+plain index in the same order serves the list.
 """
 
 import base64
@@ -53,33 +53,32 @@ class CappedPaginator(Paginator):
 
 @dataclass(frozen=True)
 class Key:
-    """One column of a list's order."""
+    """One column of a list's order. A NULL sorts as larger than any value, as in
+    PostgreSQL's own indexes: first going down, last going up, on both databases."""
 
     field: str
     descending: bool = False
     nullable: bool = False
 
+    def _down(self, backwards: bool) -> bool:
+        return self.descending != backwards
+
     def order_by(self, *, backwards: bool = False) -> OrderBy:
-        descending = self.descending != backwards
-        # NULLs last going forwards, so first going backwards.
-        nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
-        if not self.nullable:
-            nulls = {}
         expression = F(self.field)
-        return expression.desc(**nulls) if descending else expression.asc(**nulls)
+        if self._down(backwards):
+            return expression.desc(nulls_first=True) if self.nullable else expression.desc()
+        return expression.asc(nulls_last=True) if self.nullable else expression.asc()
 
     def beyond(self, value: Any, *, backwards: bool = False) -> Q | None:
-        """The rows whose value of this key comes after `value` (before it, backwards);
+        """The rows whose value of this key comes after `value` in the order walked;
         None when none can."""
-        lower = "lt" if self.descending != backwards else "gt"
-        if backwards:
-            # Towards the start: NULLs (last going forwards) come before every value.
-            if value is None:
+        if self._down(backwards):
+            if value is None:  # NULLs first: every value comes after
                 return Q(**{f"{self.field}__isnull": False}) if self.nullable else None
-            return Q(**{f"{self.field}__{lower}": value})
-        if value is None:
+            return Q(**{f"{self.field}__lt": value})
+        if value is None:  # NULLs last: nothing comes after
             return None
-        beyond = Q(**{f"{self.field}__{lower}": value})
+        beyond = Q(**{f"{self.field}__gt": value})
         return beyond | Q(**{f"{self.field}__isnull": True}) if self.nullable else beyond
 
     def equal(self, value: Any) -> Q:

@@ -38,7 +38,7 @@ def meetings(db):
 
 
 def expected_order(keys: list[Key]) -> list[int]:
-    """The order of `keys` worked out in Python: NULLs last in the list's direction."""
+    """The order of `keys` worked out in Python: a NULL is larger than any value."""
     rows = list(Meeting.objects.select_related("area"))
 
     def value(row, field):
@@ -50,7 +50,7 @@ def expected_order(keys: list[Key]) -> list[int]:
         present = [row for row in rows if value(row, key.field) is not None]
         missing = [row for row in rows if value(row, key.field) is None]
         present.sort(key=lambda row: value(row, key.field), reverse=key.descending)
-        rows = present + missing
+        rows = missing + present if key.descending else present + missing
     return [row.pk for row in rows]
 
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             model_name="meeting",
             index=models.Index(
                 models.OrderBy(models.F("date"), descending=True),
-                models.OrderBy(models.F("start_time"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("start_time"), descending=True),
                 models.OrderBy(models.F("id"), descending=True),
                 condition=models.Q(("status", "withdrawn"), _negated=True),
                 name="meeting_list_newest",

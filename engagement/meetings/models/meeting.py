@@ -252,7 +252,7 @@ class Meeting(models.Model):
             # the default list leaves withdrawn meetings out, and so do these.
             models.Index(
                 F("date").desc(),
-                F("start_time").desc(nulls_last=True),
+                F("start_time").desc(),
                 F("id").desc(),
                 name="meeting_list_newest",
                 condition=~Q(status="withdrawn"),

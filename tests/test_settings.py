@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,3 +44,34 @@ def test_a_non_postgres_database_url_is_a_clear_error():
 def test_development_mode_starts_with_defaults():
     result = run_check(DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_postgres_sessions_take_jit_work_mem_and_timeout_from_the_environment(monkeypatch):
+    from engagement.settings import postgres_session_options
+
+    for name in ("POSTGRES_JIT", "POSTGRES_WORK_MEM", "POSTGRES_STATEMENT_TIMEOUT_MS"):
+        monkeypatch.delenv(name, raising=False)
+    assert postgres_session_options() == "-c jit=off -c work_mem=16MB -c statement_timeout=0"
+    monkeypatch.setenv("POSTGRES_WORK_MEM", "64MB")
+    monkeypatch.setenv("POSTGRES_STATEMENT_TIMEOUT_MS", "30000")
+    assert postgres_session_options() == "-c jit=off -c work_mem=64MB -c statement_timeout=30000"
+
+
+def test_a_work_mem_with_a_space_is_a_clear_error():
+    result = run_check(
+        DEBUG="true", DATABASE_URL="postgres://x@localhost/db", POSTGRES_WORK_MEM="64MB -c x=1"
+    )
+    assert result.returncode != 0
+    assert "work_mem for PostgreSQL must be one word" in result.stderr
+
+
+def test_the_apps_postgres_connections_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no JIT; CI's PostgreSQL phase runs this")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() == ("16MB",)

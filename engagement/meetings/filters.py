@@ -1,39 +1,45 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from engagement.community.models import Area, CommunityGroup
 from engagement.gds import GovukFilterForm, date_widget, select_widget
+from engagement.meetings import search
 from engagement.meetings.models import Meeting
+from engagement.meetings.queries.meeting import DEFAULT_LIST_ORDER, LIST_ORDERS
+from engagement.pagination import Key
 
 DATE_RANGE_ERROR = "Enter a date the same as or after the ‘From’ date"
+SEARCH_HINT = (
+    "Words from the purpose, topics, summary or group names. Every word must match; "
+    "the start of a word is enough."
+)
 
 
 class MeetingFilterForm(GovukFilterForm):
     date_ranges = [("date_from", "date_to", DATE_RANGE_ERROR)]
 
 
-SORT_CHOICES = [
+# The sorts offered, each one of the list's orders (queries.meeting.LIST_ORDERS, each
+# served by an index); a sort the orders no longer have is not offered.
+SORT_LABELS = [
     ("-date", "Newest first"),
     ("date", "Oldest first"),
     ("purpose", "Purpose A to Z"),
     ("area", "Area A to Z"),
     ("status", "Status"),
 ]
-SORT_ORDER_BY = {
-    "-date": ("-date", "-start_time", "-pk"),
-    "date": ("date", "start_time", "pk"),
-    "purpose": ("purpose", "-date", "pk"),
-    "area": ("area__name", "-date", "pk"),
-    "status": ("status", "-date", "pk"),
-}
+SORT_CHOICES = [(value, label) for value, label in SORT_LABELS if value in LIST_ORDERS]
+# With words to search for, the first sort offered, and the one given when none is chosen:
+# the best matches first, the newest first among equals. A sort chosen is kept.
+BEST_MATCH_LABEL = "Best match"
+BEST_MATCH_ORDER: list[Key] = [Key(search.RANK, descending=True), *LIST_ORDERS[DEFAULT_LIST_ORDER]]
 
 
 class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
-        method="search",
-        help_text="Words in the purpose, topics or summary.",
+        method="filter_search",
+        help_text=SEARCH_HINT,
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search"}),
     )
     date_from = django_filters.DateFilter(
@@ -77,20 +83,30 @@ class MeetingFilter(django_filters.FilterSet):
         super().__init__(data, **kwargs)
         self.filters["group"].queryset = groups
         self.form.fields["group"].queryset = groups.order_by("name")
+        if search.search_words((data or {}).get("q") or ""):
+            sort = self.form.fields["sort"]
+            sort.choices = [("", BEST_MATCH_LABEL), *SORT_CHOICES]
 
-    def search(self, queryset, name, value):
-        words = value.split()[:8]
-        for word in words:
-            queryset = queryset.filter(
-                Q(purpose__icontains=word) | Q(topics__icontains=word) | Q(summary__icontains=word)
-            )
-        return queryset
+    def filter_search(self, queryset, name, value):
+        return search.search_meetings(queryset, search.search_words(value))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value)
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORT_ORDER_BY[value])
+        # Ordered once, in filter_queryset, by order_keys().
+        return queryset
+
+    def order_keys(self) -> list[Key]:
+        """The list's order: the sort chosen; else, when searching, the best matches
+        first; else the newest first. The view pages by these keys."""
+        # A bad value of another filter leaves these two as they were given.
+        data = self.form.cleaned_data if self.is_bound and self.errors is not None else {}
+        if sort := data.get("sort"):
+            return LIST_ORDERS[sort]
+        if search.search_words(data.get("q") or ""):
+            return BEST_MATCH_ORDER
+        return LIST_ORDERS[DEFAULT_LIST_ORDER]
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data if self.is_bound else {}
@@ -98,6 +114,4 @@ class MeetingFilter(django_filters.FilterSet):
             # Withdrawn meetings keep their history but drop out of lists by default.
             queryset = queryset.exclude(status=Meeting.Status.WITHDRAWN)
         queryset = super().filter_queryset(queryset)
-        if not data.get("sort"):
-            queryset = queryset.order_by(*SORT_ORDER_BY["-date"])
-        return queryset
+        return queryset.order_by(*(key.order_by() for key in self.order_keys()))

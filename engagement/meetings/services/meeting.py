@@ -11,6 +11,7 @@ from engagement.audit.models import AuditEvent
 from engagement.audit.services import diff, display_value, record_event, snapshot
 from engagement.meetings import rules
 from engagement.meetings.models import Disclosure, FollowUpAction, Meeting
+from engagement.meetings.search import refresh_search_vector
 from engagement.meetings.services import StaleEdit
 from engagement.meetings.services.review import dispute_corrected
 from engagement.meetings.services.transitions import (
@@ -216,6 +217,7 @@ def meeting_create(*, by: User, parts: MeetingParts, submit: bool) -> Meeting:
     )
     if submit:
         _submit(meeting, by=by, name="submit", now=now)
+    refresh_search_vector(meeting)
     return meeting
 
 
@@ -294,6 +296,8 @@ def meeting_update(
             locked.version += 1
             locked.updated_at = now
         _submit(locked, by=by, name="correct" if correcting else "submit", now=now, note=note)
+    if changes:
+        refresh_search_vector(locked)
     return locked
 
 

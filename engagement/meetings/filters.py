@@ -6,7 +6,7 @@ from engagement.gds import GovukFilterForm, date_widget, select_widget
 from engagement.meetings import search
 from engagement.meetings.models import Meeting
 from engagement.meetings.queries.meeting import DEFAULT_LIST_ORDER, LIST_ORDERS
-from engagement.pagination import Key
+from engagement.pagination import COUNT_CAP, Key, count_up_to
 
 DATE_RANGE_ERROR = "Enter a date the same as or after the ‘From’ date"
 SEARCH_HINT = (
@@ -32,6 +32,14 @@ SORT_CHOICES = [(value, label) for value, label in SORT_LABELS if value in LIST_
 # With words to search for, the first sort offered, and the one given when none is chosen:
 # the best matches first, the newest first among equals. A sort chosen is kept.
 BEST_MATCH_LABEL = "Best match"
+# Ranking reads every match; past this many (where the list stops counting too) the
+# matches are shown newest first, read in index order, and the hint says so. This keeps a
+# search for a word in half of a million meetings as quick as one in a hundred.
+RANK_CAP = COUNT_CAP
+TOO_MANY_TO_RANK = (
+    "More than {cap:,} meetings match, so they are shown newest first. Add words or "
+    "filters to see the best matches first."
+)
 BEST_MATCH_ORDER: list[Key] = [Key(search.RANK, descending=True), *LIST_ORDERS[DEFAULT_LIST_ORDER]]
 
 
@@ -99,14 +107,31 @@ class MeetingFilter(django_filters.FilterSet):
 
     def order_keys(self) -> list[Key]:
         """The list's order: the sort chosen; else, when searching, the best matches
-        first; else the newest first. The view pages by these keys."""
-        # A bad value of another filter leaves these two as they were given.
-        data = self.form.cleaned_data if self.is_bound and self.errors is not None else {}
+        first (unless there are too many to rank); else the newest first. The view pages
+        by these keys."""
+        if self._ranked is None:
+            self.qs  # noqa: B018  filtering decides whether the matches are ranked
+        data = self.form.cleaned_data if self.is_bound else {}
         if sort := data.get("sort"):
             return LIST_ORDERS[sort]
-        if search.search_words(data.get("q") or ""):
+        if self._ranked:
             return BEST_MATCH_ORDER
         return LIST_ORDERS[DEFAULT_LIST_ORDER]
+
+    _ranked: bool | None = None
+
+    def _rank(self, matches) -> bool:
+        """Whether to show `matches` best first: searching, no sort chosen and few
+        enough to rank (one capped count). Past the cap the hint says why not."""
+        data = self.form.cleaned_data if self.is_bound else {}
+        if data.get("sort") or not search.search_words(data.get("q") or ""):
+            return False
+        _, too_many = count_up_to(matches, RANK_CAP)
+        if too_many:
+            hint = f"{SEARCH_HINT} {TOO_MANY_TO_RANK.format(cap=RANK_CAP)}"
+            # The form's bound field copied the hint when the form was made.
+            self.form.fields["q"].help_text = self.form["q"].help_text = hint
+        return not too_many
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data if self.is_bound else {}
@@ -114,4 +139,5 @@ class MeetingFilter(django_filters.FilterSet):
             # Withdrawn meetings keep their history but drop out of lists by default.
             queryset = queryset.exclude(status=Meeting.Status.WITHDRAWN)
         queryset = super().filter_queryset(queryset)
+        self._ranked = self._rank(queryset)
         return queryset.order_by(*(key.order_by() for key in self.order_keys()))

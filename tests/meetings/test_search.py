@@ -17,10 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.community.queries import groups_visible_to
-from engagement.meetings import search
+from engagement.meetings import filters, search
 from engagement.meetings.filters import BEST_MATCH_LABEL, MeetingFilter
 from engagement.meetings.models import Meeting
-from engagement.meetings.queries.meeting import meeting_list, meetings_visible_to
+from engagement.meetings.queries.meeting import (
+    DEFAULT_LIST_ORDER,
+    LIST_ORDERS,
+    meeting_list,
+    meetings_visible_to,
+)
 from engagement.meetings.services import meeting as services
 from engagement.meetings.services.meeting import MeetingParts
 from tests.factories import CommunityGroupFactory, MeetingFactory, UserFactory
@@ -235,6 +240,37 @@ def test_the_best_matches_come_first_and_a_chosen_sort_is_kept(
     assert ordered(sort="date") == [festival, newer.purpose]
 
 
+def test_too_many_matches_to_rank_are_shown_newest_first_and_the_hint_says_so(
+    signed_in, officer, unit, area, group, meetings, monkeypatch
+):
+    today = timezone.localdate()
+    Meeting.objects.filter(pk=meetings["festival"].pk).update(
+        date=today - datetime.timedelta(days=30)
+    )
+    newer = MeetingFactory(
+        author=officer,
+        unit=unit,
+        area=area,
+        groups=[group],
+        date=today - datetime.timedelta(days=1),
+        purpose="Road briefing",
+        summary="Mentioned the festival in passing.",
+    )
+    search.refresh_search_vectors()
+    monkeypatch.setattr(filters, "RANK_CAP", 1)
+    filterset = MeetingFilter(
+        {"q": "festival"}, queryset=meeting_list(officer), groups=groups_visible_to(officer)
+    )
+    assert [m.purpose for m in filterset.qs] == [newer.purpose, meetings["festival"].purpose]
+    assert filterset.order_keys() == LIST_ORDERS[DEFAULT_LIST_ORDER]
+    too_many = filters.TOO_MANY_TO_RANK.format(cap=1)
+    assert too_many in signed_in.get(LIST_URL, {"q": "festival"}).content.decode()
+    monkeypatch.setattr(filters, "RANK_CAP", 2)
+    html = signed_in.get(LIST_URL, {"q": "festival"}).content.decode()
+    assert filters.TOO_MANY_TO_RANK.format(cap=2) not in html
+    assert filters.SEARCH_HINT in html
+
+
 def test_best_match_is_offered_only_when_searching(signed_in, meetings):
     assert (
         f">{BEST_MATCH_LABEL}</option>"
@@ -251,7 +287,8 @@ def test_query_count_does_not_grow_with_matches(
         MeetingFactory.create_batch(
             rows, author=officer, unit=unit, area=area, groups=[group], purpose="Festival stall"
         )
-        with django_assert_max_num_queries(11):
+        # The list's queries and one more: whether there are few enough matches to rank.
+        with django_assert_max_num_queries(12):
             response = signed_in.get(LIST_URL, {"q": "festival stall"})
         assert response.status_code == 200
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.meetings.filters import DATE_RANGE_ERROR
+from engagement.meetings.filters import DATE_RANGE_ERROR, SEARCH_HINT
 from engagement.meetings.models import Meeting
 from tests.factories import CommunityGroupFactory, MeetingFactory
 
@@ -221,7 +221,7 @@ class Attributes(HTMLParser):
 def test_the_search_box_is_described_by_its_hint(signed_in, meeting):
     page = Attributes(signed_in.get(LIST_URL).content.decode())
     assert page.by_id["id_q"]["aria-describedby"] == "id_q-hint"
-    assert "Words in the purpose, topics or summary." in page.text["id_q-hint"]
+    assert SEARCH_HINT in page.text["id_q-hint"]
 
 
 def test_a_field_with_an_error_is_described_by_it(signed_in, meeting):

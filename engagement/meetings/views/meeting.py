@@ -48,10 +48,9 @@ def meeting_list(request):
         queryset=queries.meeting_list(request.user),
         groups=groups_visible_to(request.user),
     )
-    sort = filterset.form.cleaned_data.get("sort") if filterset.is_valid() else None
     page = seek_page(
         filterset.qs,
-        queries.LIST_ORDERS[sort or queries.DEFAULT_LIST_ORDER],
+        filterset.order_keys(),
         cursor=request.GET.get("cursor"),
         per_page=settings.PAGE_SIZE,
     )

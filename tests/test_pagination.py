@@ -138,3 +138,18 @@ def test_numbered_pages_count_no_further_than_the_cap(meetings, monkeypatch):
     monkeypatch.setattr(pagination, "COUNT_CAP", 100)
     paginator = CappedPaginator(Meeting.objects.order_by("pk"), 5)
     assert (paginator.count, paginator.more_than_count, paginator.num_pages) == (23, False, 5)
+
+
+def test_every_sort_offered_is_one_of_the_indexed_orders():
+    from engagement.meetings.filters import SORT_CHOICES
+
+    assert (
+        {value for value, _ in SORT_CHOICES}
+        == set(LIST_ORDERS)
+        == {
+            "-date",
+            "date",
+            "purpose",
+            "status",
+        }
+    )

@@ -89,7 +89,9 @@ def follow_ups_visible_to(user: AnyUser) -> QuerySet[FollowUpAction]:
     return actions.none()
 
 
-# The meetings list's orders, each served by an index of the same keys (see Meeting.Meta).
+# The meetings list's orders, each served by an index of the same keys (see Meeting.Meta;
+# oldest first reads the newest-first index backwards). No sort by area's name: no index
+# can serve an order taken from another table, and the list filters by area instead.
 LIST_ORDERS: dict[str, list[Key]] = {
     "-date": [
         Key("date", descending=True),
@@ -98,7 +100,6 @@ LIST_ORDERS: dict[str, list[Key]] = {
     ],
     "date": [Key("date"), Key("start_time", nullable=True), Key("pk")],
     "purpose": [Key("purpose"), Key("date", descending=True), Key("pk")],
-    "area": [Key("area__name"), Key("date", descending=True), Key("pk")],
     "status": [Key("status"), Key("date", descending=True), Key("pk")],
 }
 DEFAULT_LIST_ORDER = "-date"

@@ -17,6 +17,7 @@ from engagement.gds import error_summary
 from engagement.meetings import rules
 from engagement.meetings.forms.meeting import (
     MeetingForm,
+    RowChoices,
     disclosure_formset,
     follow_up_formset,
 )
@@ -49,16 +50,6 @@ def _with_another_row(data: QueryDict, prefix: str) -> QueryDict:
         total = 0
     data[key] = str(min(max(total, 0) + 1, MAX_ROWS))
     return data
-
-
-def _share_choices(formset, *names: str) -> None:
-    """Each select's choices read once for all the rows that show it, not once a row."""
-    for name in names:
-        choices = None
-        for form in formset.forms:
-            if choices is None:
-                choices = list(form.fields[name].choices)
-            form.fields[name].choices = choices
 
 
 @dataclass
@@ -115,6 +106,8 @@ class MeetingFormBundle:
             submitting=self.submitting,
             initial=self._initial_meeting(user) if creating else None,
         )
+        # The rows' officers and groups, read once for all of them.
+        choices = RowChoices()
         has_officers = not creating and self.meeting.disclosures.exists()
         first_officer = [{"officer": user}] if user.is_officer and not has_officers else []
         self.disclosures = disclosure_formset(extra=1 if has_officers else 3)(
@@ -122,20 +115,19 @@ class MeetingFormBundle:
             instance=self.meeting,
             prefix="disclosures",
             initial=first_officer,
-            form_kwargs={"submitting": self.submitting},
+            form_kwargs={"submitting": self.submitting, "choices": choices},
         )
         self.disclosures.submitting = self.submitting
         self.follow_ups = follow_up_formset(extra=1)(
             data,
             instance=self.meeting,
             prefix="follow_ups",
+            form_kwargs={"choices": choices},
             queryset=FollowUpAction.objects.filter(
                 status=FollowUpAction.Status.OPEN
             ).select_related("owner", "owed_to"),
         )
         self.follow_ups.submitting = self.submitting
-        _share_choices(self.disclosures, "officer")
-        _share_choices(self.follow_ups, "owner", "owed_to")
         if not self.show_errors:
             for form in [self.form, *self.disclosures.forms, *self.follow_ups.forms]:
                 form.helper.form_show_errors = False

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from engagement.community.models import Area, CommunityGroup
 
@@ -51,6 +53,7 @@ class PickerGroup:
     counter: int
     checked: bool
     saved: bool
+    name: str = "groups"  # the checkboxes' name, their ids' stem
 
     @property
     def hint(self) -> str:
@@ -64,6 +67,44 @@ class PickerGroup:
             return ""
         return DECLINED_WARNING.format(group=self.group.name, date=long_date(declined))
 
+    @property
+    def checkbox(self) -> SafeString:
+        """The group's GOV.UK checkbox, with what static/js/meeting-form.js reads from it.
+
+        Written here rather than in the picker's template: an officer may choose among
+        every group of the force, and a template writes each of them ten times slower."""
+        box_id = f"id_{self.name}_{self.counter}"
+        declined = self.group.declined_engagement_from
+        hint = self.hint
+        extra = ""
+        if hint:
+            extra = format_html(
+                ' aria-describedby="{}_hint" data-declined-from="{}" data-declined-warning="{}"',
+                box_id,
+                declined.isoformat() if declined else "",
+                self.declined_warning,
+            )
+        return format_html(
+            '<div class="govuk-checkboxes__item">'
+            '<input class="govuk-checkboxes__input" type="checkbox" name="{}" id="{}" '
+            'value="{}"{}{}{} data-group-name="{}">'
+            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>{}</div>',
+            self.name,
+            box_id,
+            str(self.group.pk),
+            mark_safe(" checked") if self.checked else "",
+            extra,
+            mark_safe(" data-saved") if self.saved else "",
+            self.group.name,
+            box_id,
+            self.group.name,
+            format_html(
+                '<div id="{}_hint" class="govuk-hint govuk-checkboxes__hint">{}</div>', box_id, hint
+            )
+            if hint
+            else "",
+        )
+
 
 @dataclass
 class PickerArea:
@@ -72,7 +113,11 @@ class PickerArea:
 
 
 def picker_areas(
-    groups: Iterable[CommunityGroup], *, checked: Iterable[str], saved: Iterable[int]
+    groups: Iterable[CommunityGroup],
+    *,
+    checked: Iterable[str],
+    saved: Iterable[int],
+    name: str = "groups",
 ) -> list[PickerArea]:
     """The groups under their areas, in the order given (by area, then name).
 
@@ -91,6 +136,7 @@ def picker_areas(
                 counter=counter,
                 checked=str(group.pk) in checked,
                 saved=group.pk in saved,
+                name=name,
             )
         )
     return areas

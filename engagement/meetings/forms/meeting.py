@@ -25,6 +25,7 @@ from engagement.gds import (
     with_character_count,
     yes_no_field,
 )
+from engagement.govuk_html import GOVUK_FORM_RENDERER, GovukLayoutForm, Select, SharedOptions
 from engagement.meetings import rules
 from engagement.meetings.forms.group_picker import (
     CONFIRM_GROUPS_ERROR,
@@ -67,7 +68,7 @@ def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(GovukLayoutForm, forms.ModelForm):
     concern_topics = forms.MultipleChoiceField(
         label="Topics of concern the community raised",
         help_text="Select all that apply. " + SEEN_BY_LIAISONS,
@@ -145,9 +146,8 @@ class MeetingForm(forms.ModelForm):
         # Submitting, or saving a meeting already submitted: every rule applies.
         self.submitting = submitting
         self.group_warnings: list[str] = []
-        self.saved_group_ids = (
-            list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
-        )
+        # The groups saved with the meeting, as the ModelForm has just read them.
+        self.saved_group_ids = [group.pk for group in self.initial.get("groups", [])]
         # In the error summary, the confirmation is about the groups.
         self.fields["confirm_groups"].summary_label = self.fields["groups"].label  # type: ignore[attr-defined]
         area = _model_choice(self, "area")
@@ -249,6 +249,7 @@ class MeetingForm(forms.ModelForm):
             groups,
             checked=self["groups"].value() or [],
             saved=self.saved_group_ids,
+            name=self["groups"].html_name,
         )
 
     def clean_under_25_count(self):
@@ -307,12 +308,57 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class OfficerChoiceField(forms.ModelChoiceField):
+class SharedChoiceField(forms.ModelChoiceField):
+    """A select that every row of the form shows (RowChoices): a posted value is looked
+    up among the options the page offered, read once for all the rows, instead of
+    queried again; a value not among them is checked as Django does."""
+
+    widget = Select
+    shared_options: SharedOptions | None = None
+
+    def to_python(self, value):
+        if self.shared_options is not None and value not in self.empty_values:
+            found = self.shared_options.by_key.get(str(value))
+            if found is not None:
+                return found
+        return super().to_python(value)
+
+
+class RowChoices:
+    """The officers and groups the rows' selects offer, read once for all the rows.
+
+    Every disclosure row offers the officers, and every follow-up row the officers and
+    the groups: each list is read once a page and shared by the rows. MeetingFormBundle
+    makes one for each request, so a page always offers what there is now.
+    """
+
+    def __init__(self) -> None:
+        self.querysets = {
+            "officers": officers(),
+            "groups": CommunityGroup.objects.filter(active=True).order_by("name"),
+        }
+        self.read: dict[str, list] = {}
+        self.options: dict[tuple, SharedOptions] = {}
+
+    def offer(self, field: forms.ModelChoiceField, kind: str, *, empty_label: str) -> None:
+        """Let `field` offer the officers or the groups, as every row does."""
+        assert isinstance(field, SharedChoiceField)
+        field.queryset = self.querysets[kind]
+        field.empty_label = empty_label
+        key = (kind, type(field), empty_label)  # the options' labels depend on all three
+        if key not in self.options:
+            if kind not in self.read:
+                self.read[kind] = list(self.querysets[kind])
+            self.options[key] = SharedOptions(field, self.read[kind])
+        field.choices = field.shared_options = self.options[key]
+
+
+class OfficerChoiceField(SharedChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.officer_profile.collar_number})"
 
 
-class DisclosureForm(forms.ModelForm):
+class DisclosureForm(GovukLayoutForm, forms.ModelForm):
     class Meta:
         model = Disclosure
         fields = ["officer", *DISCLOSURE_FIELDS]
@@ -320,12 +366,11 @@ class DisclosureForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"officer": {"required": "Choose the officer."}}
 
-    def __init__(self, *args, submitting: bool = False, **kwargs):
+    def __init__(self, *args, choices: RowChoices, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
         officer = _model_choice(self, "officer")
-        officer.queryset = officers()
-        officer.empty_label = "Choose an officer"
+        choices.offer(officer, "officers", empty_label="Choose an officer")
         officer.label = "Officer"
         officer.help_text = SEEN_BY_LIAISONS
         radios_without_blank(self, "level", "method", "timing")
@@ -336,9 +381,6 @@ class DisclosureForm(forms.ModelForm):
             Field.radios("timing", small=True, inline=True),
             with_character_count(self, "reason"),
         )
-        if "DELETE" in self.fields:
-            self.fields["DELETE"].label = "Remove this officer from the meeting"
-            self.helper.layout.append(Field.checkbox("DELETE", small=True))
 
     def has_changed(self) -> bool:
         """Whether this row is an officer at the meeting (then every answer is needed).
@@ -352,10 +394,11 @@ class DisclosureForm(forms.ModelForm):
         return self.submitting or super().has_changed()
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(GovukLayoutForm, forms.ModelForm):
     class Meta:
         model = FollowUpAction
         fields = list(FOLLOW_UP_FIELDS)
+        field_classes = {"owner": SharedChoiceField, "owed_to": SharedChoiceField}
         widgets = {
             "due_date": forms.DateInput(
                 attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
@@ -369,14 +412,10 @@ class FollowUpForm(forms.ModelForm):
             "due_date": {"required": "Enter the due date."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: RowChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        owner = _model_choice(self, "owner")
-        owner.queryset = officers()
-        owner.empty_label = "Choose an officer"
-        owed_to = _model_choice(self, "owed_to")
-        owed_to.queryset = CommunityGroup.objects.filter(active=True).order_by("name")
-        owed_to.empty_label = "Choose a group"
+        choices.offer(_model_choice(self, "owner"), "officers", empty_label="Choose an officer")
+        choices.offer(_model_choice(self, "owed_to"), "groups", empty_label="Choose a group")
         _choice(self, "answers_concern").choices = [
             ("", "None: not a concern that needed a response"),
             *Meeting.ConcernTopic.choices,
@@ -390,8 +429,18 @@ class FollowUpForm(forms.ModelForm):
         )
 
 
+REMOVE_OFFICER_LABEL = "Remove this officer from the meeting"
+
+
 class BaseDisclosureFormSet(forms.BaseInlineFormSet):
     submitting = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The formset adds the box to remove a saved officer after the form is made.
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = REMOVE_OFFICER_LABEL
+            form.helper.layout.append(Field.checkbox("DELETE", small=True))
 
     def validate_unique(self):
         # clean() reports a repeated officer next to the field, in our own words.
@@ -452,6 +501,7 @@ def disclosure_formset(extra: int):
         min_num=0,
         can_delete=True,
         can_delete_extra=False,
+        renderer=GOVUK_FORM_RENDERER,
     )
 
 
@@ -463,6 +513,7 @@ def follow_up_formset(extra: int):
         formset=BaseFollowUpFormSet,
         extra=extra,
         can_delete=False,
+        renderer=GOVUK_FORM_RENDERER,
     )
 
 

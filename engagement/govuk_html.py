@@ -160,10 +160,8 @@ class SharedOptions(BaseChoiceIterator):
         iterator = field.iterator(field)
         self.options = [("", field.empty_label), *(iterator.choice(obj) for obj in objects)]
         self.by_key = {str(obj.pk): obj for obj in objects}
-        self.html = [
-            (str(value), _option(value, label, {}), _option(value, label, {"selected": True}))
-            for value, label in self.options
-        ]
+        self.html = [_option(value, label, {}) for value, label in self.options]
+        self.keys = [str(value) for value, _label in self.options]
 
     def __iter__(self):
         return iter(self.options)
@@ -181,14 +179,17 @@ class Select(forms.Select):
         options = self.choices
         if not isinstance(options, SharedOptions):
             return super().render(name, value, attrs, renderer)
-        chosen = self.format_value(value)
-        parts = []
-        picked = False
-        for key, plain, selected in options.html:
-            # As Select.optgroups: only the first option with the value is selected.
-            pick = not picked and key in chosen
-            picked |= pick
-            parts.append(selected if pick else plain)
+        parts = options.html
+        # As Select.optgroups: the first option with the value is the one selected.
+        chosen = set(self.format_value(value))
+        index = next((i for i, key in enumerate(options.keys) if key in chosen), None)
+        if index is not None:
+            option, label = options.options[index]
+            parts = [
+                *parts[:index],
+                _option(option, label, {"selected": True}),
+                *parts[index + 1 :],
+            ]
         return mark_safe(_select_tag(name, self.build_attrs(self.attrs, attrs), "".join(parts)))
 
 

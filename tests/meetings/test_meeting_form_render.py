@@ -215,6 +215,26 @@ def test_more_rows_asked_for_do_not_read_the_officers_again(
     assert len(page(response).find_all("select", name="disclosures-6-officer")) == 1
 
 
+def test_posted_follow_ups_are_not_looked_up_again_row_by_row(
+    client, officer, colleague, area, group
+):
+    """Each row's owner and group is one the page read, once for all rows: re-showing the
+    form with an error reads no more for four follow-ups than for one."""
+    client.force_login(officer)
+    due = timezone.localdate() + datetime.timedelta(days=7)
+
+    def rejected(rows: int) -> int:
+        actions = [(officer if n % 2 else colleague, group, due) for n in range(rows)]
+        data = meeting_data(
+            area=area, groups=[group], officers=[officer], follow_ups=actions, purpose=""
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(CREATE_URL, data).status_code == 400
+        return len(queries)
+
+    assert rejected(4) == rejected(1)
+
+
 def option_labels(document: Element, name: str) -> list[str]:
     (select,) = document.find_all("select", name=name)
     return [option.text for option in select.find_all("option")]

@@ -12,7 +12,7 @@ from django.db import models
 from django.http import QueryDict
 from django.utils.text import capfirst
 
-from engagement.accounts.models import User
+from engagement.accounts.models import OfficerProfile, User
 from engagement.gds import error_summary
 from engagement.meetings import rules
 from engagement.meetings.forms.meeting import (
@@ -146,8 +146,8 @@ class MeetingFormBundle:
     @staticmethod
     def _initial_meeting(user: User) -> dict:
         """A new meeting starts in the area of the officer's unit."""
-        profile = getattr(user, "officer_profile", None)
-        return {"area": profile.unit.area_id} if profile is not None else {}
+        area = OfficerProfile.objects.filter(user=user).values_list("unit__area", flat=True)
+        return {"area": area[0]} if area else {}
 
     @property
     def action(self) -> str:

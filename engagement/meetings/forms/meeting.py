@@ -4,7 +4,7 @@ A draft needs only its date and a group, so an interrupted officer can park thei
 on submit every rule of rules.py applies, each message next to its field.
 """
 
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -358,21 +358,33 @@ class OfficerChoiceField(SharedChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.officer_profile.collar_number})"
 
 
-class DisclosureForm(GovukLayoutForm, forms.ModelForm):
+class RowForm(GovukLayoutForm, forms.ModelForm):
+    """A row of the form: a disclosure or a follow-up."""
+
+    def _get_validation_exclusions(self):
+        # A shared choice is one of the records this page read (SharedChoiceField): the
+        # model's own check that it exists would ask the database again, once a row.
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]
+        exclusions.update(
+            name for name, field in self.fields.items() if isinstance(field, SharedChoiceField)
+        )
+        return exclusions
+
+
+class DisclosureForm(RowForm):
     class Meta:
         model = Disclosure
         fields = ["officer", *DISCLOSURE_FIELDS]
         field_classes = {"officer": OfficerChoiceField}
+        labels = {"officer": "Officer"}
+        help_texts = {"officer": SEEN_BY_LIAISONS}
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"officer": {"required": "Choose the officer."}}
 
     def __init__(self, *args, choices: RowChoices, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
-        officer = _model_choice(self, "officer")
-        choices.offer(officer, "officers", empty_label="Choose an officer")
-        officer.label = "Officer"
-        officer.help_text = SEEN_BY_LIAISONS
+        choices.offer(_model_choice(self, "officer"), "officers", empty_label="Choose an officer")
         radios_without_blank(self, "level", "method", "timing")
         self.helper = inner_form_helper(
             Field.select("officer"),
@@ -394,7 +406,7 @@ class DisclosureForm(GovukLayoutForm, forms.ModelForm):
         return self.submitting or super().has_changed()
 
 
-class FollowUpForm(GovukLayoutForm, forms.ModelForm):
+class FollowUpForm(RowForm):
     class Meta:
         model = FollowUpAction
         fields = list(FOLLOW_UP_FIELDS)
@@ -490,6 +502,8 @@ class BaseFollowUpFormSet(forms.BaseInlineFormSet):
                 form.add_error("answers_concern", rules.ANSWERS_CONCERN_NOT_NEEDED_ERROR)
 
 
+# Made once for each number of blank rows: making a formset class builds its form class.
+@cache
 def disclosure_formset(extra: int):
     # No minimum: a draft may have no officer yet; on submit clean() asks for one.
     return forms.inlineformset_factory(
@@ -505,6 +519,7 @@ def disclosure_formset(extra: int):
     )
 
 
+@cache
 def follow_up_formset(extra: int):
     return forms.inlineformset_factory(
         Meeting,

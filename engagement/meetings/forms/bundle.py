@@ -231,7 +231,7 @@ class MeetingFormBundle:
     def error_summary(self) -> list[tuple[str, str]]:
         """(link, message) for the GOV.UK error summary, in page order; each names its
         field, and in the inline rows which officer or follow-up it is about."""
-        if not self.show_errors:
+        if not self.show_errors or not self.form.is_bound:  # nothing posted, nothing wrong
             return []
         entries = [("#conflict", STALE_EDIT_ERROR)] if self.conflict is not None else []
         entries += error_summary(self.form, non_field_anchor="#meeting-form", with_labels=True)

@@ -8,9 +8,9 @@ the same warnings before it saves, and asks the officer to confirm them.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape
 
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from engagement.community.models import Area, CommunityGroup
@@ -73,36 +73,29 @@ class PickerGroup:
 
         Written here rather than in the picker's template: an officer may choose among
         every group of the force, and a template writes each of them ten times slower."""
-        box_id = f"id_{self.name}_{self.counter}"
+        box_id = escape(f"id_{self.name}_{self.counter}")
+        name = escape(self.group.name)
         declined = self.group.declined_engagement_from
         hint = self.hint
-        extra = ""
+        extra = hint_html = ""
         if hint:
-            extra = format_html(
-                ' aria-describedby="{}_hint" data-declined-from="{}" data-declined-warning="{}"',
-                box_id,
-                declined.isoformat() if declined else "",
-                self.declined_warning,
+            extra = (
+                f' aria-describedby="{box_id}_hint"'
+                f' data-declined-from="{declined.isoformat() if declined else ""}"'
+                f' data-declined-warning="{escape(self.declined_warning)}"'
             )
-        return format_html(
-            '<div class="govuk-checkboxes__item">'
-            '<input class="govuk-checkboxes__input" type="checkbox" name="{}" id="{}" '
-            'value="{}"{}{}{} data-group-name="{}">'
-            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>{}</div>',
-            self.name,
-            box_id,
-            str(self.group.pk),
-            mark_safe(" checked") if self.checked else "",
-            extra,
-            mark_safe(" data-saved") if self.saved else "",
-            self.group.name,
-            box_id,
-            self.group.name,
-            format_html(
-                '<div id="{}_hint" class="govuk-hint govuk-checkboxes__hint">{}</div>', box_id, hint
+            hint_html = (
+                f'<div id="{box_id}_hint" class="govuk-hint govuk-checkboxes__hint">'
+                f"{escape(hint)}</div>"
             )
-            if hint
-            else "",
+        checked = " checked" if self.checked else ""
+        saved = " data-saved" if self.saved else ""
+        return mark_safe(
+            f'<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" '
+            f'type="checkbox" name="{escape(self.name)}" id="{box_id}" value="{self.group.pk}"'
+            f'{checked}{extra}{saved} data-group-name="{name}">'
+            f'<label class="govuk-label govuk-checkboxes__label" for="{box_id}">{name}</label>'
+            f"{hint_html}</div>"
         )
 
 

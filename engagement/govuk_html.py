@@ -411,7 +411,12 @@ def _render_field(form: forms.BaseForm, name: str, context: dict, attrs: dict | 
     return "\n".join(parts)
 
 
-def _hint_and_errors(field: _Bound, context: dict) -> str:
+def hint_and_errors(bound: forms.BoundField, context: Any) -> str:
+    """A field's GOV.UK hint and error messages, for markup of a field's own."""
+    return _hint_and_errors(_Bound(bound), context)
+
+
+def _hint_and_errors(field: _Bound, context: Any) -> str:
     """templates/gds/layout/help_text_and_errors.html. Hints are not escaped: crispy-forms-gds
     marks them safe."""
     parts = []

@@ -18,6 +18,7 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from uuid import UUID
 
 from django.conf import settings
 
@@ -327,11 +328,9 @@ class Generator:
         self.next_id[key] = value + 1
         return value
 
-    def uuid(self) -> str:
+    def uuid(self) -> UUID:
         """A version 4 UUID from the seeded generator, so runs repeat."""
-        bits = self.rng.getrandbits(128) & VERSION_MASK | VERSION_4
-        h = f"{bits:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return UUID(int=self.rng.getrandbits(128) & VERSION_MASK | VERSION_4)
 
     def randint(self, low: int, high: int) -> int:
         return low + int(self.random() * (high - low + 1))
@@ -429,7 +428,7 @@ class MeetingLife:
         """An audit event as record_event writes it; `changes` and `detail` as JSON."""
         self.events.append(
             (
-                self.gen.ids(AUDIT.key), at, actor, action, kind, record_id or self.uuid,
+                self.gen.ids(AUDIT.key), at, actor, action, kind, record_id or self.uuid_text,
                 self.id, changes, reason, detail,
             )
         )  # fmt: skip
@@ -457,6 +456,7 @@ class MeetingLife:
 
         self.id = gen.ids(MEETINGS.key)
         self.uuid = gen.uuid()
+        self.uuid_text = str(self.uuid)
         self.status = DRAFT
         self.version = 1
         self.fields = self.meeting_fields(day, area)
@@ -638,7 +638,7 @@ class MeetingLife:
             FOLLOW_UP_TRANSITIONS[name].action.value,
             "{" + ", ".join((status, *changes) if status else changes) + "}",
             kind="followupaction",
-            record_id=action.uuid,
+            record_id=str(action.uuid),
             reason=reason,
         )
 
@@ -713,7 +713,7 @@ class MeetingLife:
             AuditEvent.Action.CONFIRM_REPORT_BACK.value,
             REPORT_BACK_JSON[answer],
             kind="followupaction",
-            record_id=action.uuid,
+            record_id=str(action.uuid),
         )
 
     # Reviews and the disputes they open, as services.review records them.

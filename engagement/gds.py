@@ -69,10 +69,13 @@ def yes_no_field(model_field, *, required: bool) -> forms.TypedChoiceField:
     )
 
 
-def radios_without_blank(form: forms.BaseForm, *names: str) -> None:
-    """Model choice fields offer a blank '---------' radio; a GOV.UK radio group has none."""
+def radios_without_blank(form: forms.BaseForm | type[forms.BaseForm], *names: str) -> None:
+    """Model choice fields offer a blank '---------' radio; a GOV.UK radio group has none.
+
+    Given a form class, its fields are set up once, for every form made from it."""
+    fields = form.base_fields if isinstance(form, type) else form.fields  # type: ignore[attr-defined]
     for name in names:
-        field = form.fields[name]
+        field = fields[name]
         assert isinstance(field, forms.ChoiceField)
         choices = cast(Iterable[tuple[Any, str]], field.choices)
         field.choices = [(value, label) for value, label in choices if value != ""]

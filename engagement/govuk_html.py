@@ -131,7 +131,9 @@ PLAIN_WIDGETS: dict[str, Callable[[dict], str]] = {
 
 
 class GovukFormRenderer(DjangoTemplates):
-    """Django's default form renderer, with the plain widgets written in Python.
+    """Django's default form renderer, with the plain widgets written in Python, and a
+    form of hidden fields only (a formset's management form) written as django/forms/
+    div.html writes it when it has no errors: its fields one after another.
 
     A form opts in with `default_renderer = GOVUK_FORM_RENDERER`.
     """
@@ -143,6 +145,13 @@ class GovukFormRenderer(DjangoTemplates):
                 return write(context["widget"]).strip()
             except _NotPlain:
                 pass
+        if (
+            template_name == "django/forms/div.html"
+            and not context.get("fields")
+            and not context.get("errors")
+            and "hidden_fields" in context
+        ):
+            return "".join(str(field) for field in context["hidden_fields"])
         return super().render(template_name, context, request=request)
 
 

@@ -123,8 +123,12 @@ def bundles(officer, colleague, area, group, other_group, meeting_with_rows):
 @pytest.mark.parametrize("shown", ["new", "with rows", "rejected", "row added", "disputed"])
 def test_the_widgets_are_written_as_djangos_templates_write_them(bundles, shown):
     attrs_given = [None, {"aria-describedby": "x_hint", "class": 'a "b" <c>', "required": True}]
+    bundle = bundles[shown]()
+    for formset in (bundle.disclosures, bundle.follow_ups):
+        management = formset.management_form
+        assert management.render() == management.render(renderer=get_default_renderer())
     compared = 0
-    for form in forms_of(bundles[shown]()):
+    for form in forms_of(bundle):
         for field in form:
             widget = field.field.widget
             for attrs in attrs_given:

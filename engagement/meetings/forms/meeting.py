@@ -386,7 +386,6 @@ class DisclosureForm(RowForm):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
         choices.offer(_model_choice(self, "officer"), "officers", empty_label="Choose an officer")
-        radios_without_blank(self, "level", "method", "timing")
         self.helper = inner_form_helper(
             Field.select("officer"),
             Field.radios("level", small=True),
@@ -429,10 +428,6 @@ class FollowUpForm(RowForm):
         super().__init__(*args, **kwargs)
         choices.offer(_model_choice(self, "owner"), "officers", empty_label="Choose an officer")
         choices.offer(_model_choice(self, "owed_to"), "groups", empty_label="Choose a group")
-        _choice(self, "answers_concern").choices = [
-            ("", "None: not a concern that needed a response"),
-            *Meeting.ConcernTopic.choices,
-        ]
         self.helper = inner_form_helper(
             with_character_count(self, "description"),
             Field.select("owner"),
@@ -443,6 +438,8 @@ class FollowUpForm(RowForm):
 
 
 REMOVE_OFFICER_LABEL = "Remove this officer from the meeting"
+# The concern a follow-up answers, when it was one that needed a response.
+ANSWERS = Meeting.ConcernTopic.choices
 
 
 class BaseDisclosureFormSet(forms.BaseInlineFormSet):
@@ -507,7 +504,7 @@ class BaseFollowUpFormSet(forms.BaseInlineFormSet):
 @cache
 def disclosure_formset(extra: int):
     # No minimum: a draft may have no officer yet; on submit clean() asks for one.
-    return forms.inlineformset_factory(
+    formset = forms.inlineformset_factory(
         Meeting,
         Disclosure,
         form=DisclosureForm,
@@ -518,11 +515,14 @@ def disclosure_formset(extra: int):
         can_delete_extra=False,
         renderer=GOVUK_FORM_RENDERER,
     )
+    # The factory makes a form class of its own: its radios are set up once, here.
+    radios_without_blank(formset.form, "level", "method", "timing")
+    return formset
 
 
 @cache
 def follow_up_formset(extra: int):
-    return forms.inlineformset_factory(
+    formset = forms.inlineformset_factory(
         Meeting,
         FollowUpAction,
         form=FollowUpForm,
@@ -531,6 +531,11 @@ def follow_up_formset(extra: int):
         can_delete=False,
         renderer=GOVUK_FORM_RENDERER,
     )
+    # The factory makes a form class of its own: its choices are set once, here.
+    answers = formset.form.base_fields["answers_concern"]
+    assert isinstance(answers, forms.ChoiceField)
+    answers.choices = [("", "None: not a concern that needed a response"), *ANSWERS]
+    return formset
 
 
 class WithdrawForm(forms.Form):

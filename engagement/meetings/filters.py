@@ -119,6 +119,9 @@ class MeetingFilter(django_filters.FilterSet):
         return LIST_ORDERS[DEFAULT_LIST_ORDER]
 
     _ranked: bool | None = None
+    # (count, more than the cap) of the matches when they were counted to decide on
+    # ranking; the page may reuse it rather than count again.
+    counted: tuple[int, bool] | None = None
 
     def _rank(self, matches) -> bool:
         """Whether to show `matches` best first: searching, no sort chosen and few
@@ -126,7 +129,8 @@ class MeetingFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_bound else {}
         if data.get("sort") or not search.search_words(data.get("q") or ""):
             return False
-        _, too_many = count_up_to(matches, RANK_CAP)
+        self.counted = count_up_to(matches, RANK_CAP)
+        too_many = self.counted[1]
         if too_many:
             hint = f"{SEARCH_HINT} {TOO_MANY_TO_RANK.format(cap=RANK_CAP)}"
             # The form's bound field copied the hint when the form was made.

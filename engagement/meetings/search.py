@@ -34,26 +34,21 @@ below), and a bulk load calls it once at the end.
 import re
 from collections.abc import Callable, Sequence
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections, router
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, connections
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     FloatField,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.expressions import Combinable, CombinedExpression
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -138,7 +133,9 @@ def _search_postgresql(meetings: QuerySet[Meeting], words: Sequence[str]) -> Que
         )
     # Ranked on every word, so a meeting matching some words in its vector (and the rest
     # only as parts of words) still ranks by them. No vector yet ranks 0.
-    rank = SearchRank(F("search"), _prefix_query(words, "|"))
+    # ts_rank is a float4; as float8 its value reaches Python and comes back in a page's
+    # cursor unchanged, so the next page starts exactly after the last row.
+    rank = Cast(SearchRank(F("search"), _prefix_query(words, "|")), FloatField())
     return meetings.annotate(**{RANK: Coalesce(rank, Value(0.0), output_field=FloatField())})
 
 
@@ -184,21 +181,41 @@ def _search_fallback(meetings: QuerySet[Meeting], words: Sequence[str]) -> Query
 # --- keeping the stored vector up to date -----------------------------------------------
 
 
-def search_vector() -> CombinedExpression:
-    """A meeting's vector, computed in SQL from its row and its groups' names. Migration
-    0004_meeting_search fills existing meetings with the same definition, frozen."""
-    group_names = Subquery(
-        Meeting.groups.through.objects.filter(meeting_id=OuterRef("pk"))
-        .values("meeting_id")
-        .annotate(names=StringAgg("communitygroup__name", delimiter=" "))
-        .values("names")  # type: ignore[misc]  # the stubs cannot see the annotation
-    )
-    return (
-        SearchVector("purpose", weight="A", config=CONFIG)
-        + SearchVector(group_names, weight="B", config=CONFIG)
-        + SearchVector("topics", weight="B", config=CONFIG)
-        + SearchVector("summary", weight="C", config=CONFIG)
-    )
+def _refresh_sql(chosen_sql: str) -> str:
+    """One UPDATE rewriting the vector of the meetings whose ids `chosen_sql` selects.
+
+    The group names are aggregated once for the chosen meetings and joined (a hash join
+    when the through table's index is missing, as in a bulk load, where a correlated
+    subquery would scan it once per meeting). Migration 0004_meeting_search fills
+    existing meetings with the same vector, frozen: the two must agree."""
+    meeting = connection.ops.quote_name(Meeting._meta.db_table)
+    through = connection.ops.quote_name(Meeting.groups.through._meta.db_table)
+    group = connection.ops.quote_name(CommunityGroup._meta.db_table)
+    config = f"'{CONFIG}'::regconfig"
+    return f"""
+        WITH chosen (id) AS ({chosen_sql}),
+        names AS (
+            SELECT mg.meeting_id, string_agg(g.name, ' ') AS names
+            FROM chosen
+            JOIN {through} AS mg ON mg.meeting_id = chosen.id
+            JOIN {group} AS g ON g.id = mg.communitygroup_id
+            GROUP BY mg.meeting_id
+        )
+        UPDATE {meeting} AS m SET search =
+            setweight(to_tsvector({config}, COALESCE(m.purpose, '')), 'A')
+            || setweight(to_tsvector({config}, COALESCE(names.names, '')), 'B')
+            || setweight(to_tsvector({config}, COALESCE(m.topics, '')), 'B')
+            || setweight(to_tsvector({config}, COALESCE(m.summary, '')), 'C')
+        FROM chosen LEFT JOIN names ON names.meeting_id = chosen.id
+        WHERE m.id = chosen.id
+    """
+
+
+def _refresh(meetings: QuerySet[Meeting]) -> int:
+    chosen_sql, params = meetings.order_by().values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_refresh_sql(chosen_sql), params)
+        return cursor.rowcount
 
 
 def refresh_search_vectors(
@@ -211,25 +228,32 @@ def refresh_search_vectors(
     text and groups, in SQL; the number of meetings refreshed. A no-op returning 0 where
     the database is not PostgreSQL.
 
-    All meetings are refreshed in id ranges of `batch_size`, one UPDATE each, calling
-    `progress(done, total)` after each; inside a transaction they are all in it.
+    All meetings are refreshed `batch_size` at a time in order of id, one UPDATE each,
+    calling `progress(done, total)` after each; inside a transaction they are all in it.
+    After a bulk load, call it before the load rebuilds the table's indexes: each UPDATE
+    writes a new version of every row, and so a new entry in every index.
     Call it after the last save of a meeting: `Meeting.save()` writes the vector the
     instance holds (None for one built in memory) back over the refreshed one.
     """
-    if connections[router.db_for_write(Meeting)].vendor != "postgresql":
+    if connection.vendor != "postgresql":
         return 0
-    vector = search_vector()
     if meetings is not None:
-        return Meeting.objects.filter(pk__in=meetings.values("pk")).update(search=vector)
-    bounds = Meeting.objects.aggregate(low=Min("pk"), high=Max("pk"), total=Count("pk"))
-    if not bounds["total"]:
-        return 0
+        return _refresh(meetings)
+    total = Meeting.objects.count()
+    ids = Meeting.objects.order_by("pk").values_list("pk", flat=True)
+    start = ids.first()
     done = 0
-    for start in range(bounds["low"], bounds["high"] + 1, batch_size):
-        batch = Meeting.objects.filter(pk__gte=start, pk__lt=start + batch_size)
-        done += batch.update(search=vector)
+    while start is not None:
+        # Batches of `batch_size` meetings whatever the gaps in the ids: each ends just
+        # before the first id of the next, read by skipping along the primary key.
+        end = ids.filter(pk__gte=start)[batch_size : batch_size + 1].first()
+        batch = Meeting.objects.filter(pk__gte=start)
+        if end is not None:
+            batch = batch.filter(pk__lt=end)
+        done += _refresh(batch)
         if progress is not None:
-            progress(done, bounds["total"])
+            progress(done, total)
+        start = end
     return done
 
 

@@ -28,6 +28,7 @@ from engagement.meetings.queries.meeting import (
 )
 from engagement.meetings.services import meeting as services
 from engagement.meetings.services.meeting import MeetingParts
+from engagement.pagination import seek_page
 from tests.factories import CommunityGroupFactory, MeetingFactory, UserFactory
 
 LIST_URL = reverse("meetings:meeting-list")
@@ -263,12 +264,52 @@ def test_too_many_matches_to_rank_are_shown_newest_first_and_the_hint_says_so(
     )
     assert [m.purpose for m in filterset.qs] == [newer.purpose, meetings["festival"].purpose]
     assert filterset.order_keys() == LIST_ORDERS[DEFAULT_LIST_ORDER]
+    assert filterset.counted == (1, True)
     too_many = filters.TOO_MANY_TO_RANK.format(cap=1)
     assert too_many in signed_in.get(LIST_URL, {"q": "festival"}).content.decode()
     monkeypatch.setattr(filters, "RANK_CAP", 2)
     html = signed_in.get(LIST_URL, {"q": "festival"}).content.decode()
     assert filters.TOO_MANY_TO_RANK.format(cap=2) not in html
     assert filters.SEARCH_HINT in html
+
+
+def test_ranked_matches_page_by_cursor_each_once_in_order(officer, unit, area, group):
+    texts = [
+        ("Festival stewards", "A quiet meeting."),
+        ("Festival parking", "festival"),
+        ("Road briefing", "festival"),
+        ("Festival first aid", "A quiet meeting."),
+        ("Market day", "Festival traders and festival parking."),
+        ("Festival litter", "festival"),
+        ("Bins", "festival"),
+    ]
+    for n, (purpose, summary) in enumerate(texts):
+        MeetingFactory(
+            author=officer,
+            unit=unit,
+            area=area,
+            groups=[group],
+            date=timezone.localdate() - datetime.timedelta(days=n % 3),
+            purpose=purpose,
+            summary=summary,
+        )
+    search.refresh_search_vectors()
+
+    def filterset():
+        return MeetingFilter(
+            {"q": "festival"}, queryset=meeting_list(officer), groups=groups_visible_to(officer)
+        )
+
+    in_order = [m.purpose for m in filterset().qs]
+    assert len(in_order) == len(texts)
+    keys = filterset().order_keys()
+    assert keys[0].field == search.RANK
+    pages = [seek_page(filterset().qs, keys, cursor=None, per_page=2)]
+    while pages[-1].next_cursor and len(pages) <= len(texts):
+        pages.append(seek_page(filterset().qs, keys, cursor=pages[-1].next_cursor, per_page=2))
+    assert [m.purpose for page in pages for m in page.rows] == in_order
+    back = seek_page(filterset().qs, keys, cursor=pages[-1].previous_cursor, per_page=2)
+    assert [m.purpose for m in back.rows] == [m.purpose for m in pages[-2].rows]
 
 
 def test_best_match_is_offered_only_when_searching(signed_in, meetings):
@@ -385,16 +426,20 @@ def test_services_write_the_vector(officer, area, group):
 
 
 @postgresql_only
-def test_refreshing_all_meetings_goes_in_batches_and_reports_progress(meetings):
+def test_refreshing_all_meetings_goes_in_batches_and_reports_progress(meetings, officer, unit):
+    # Gaps in the ids do not make batches smaller.
+    gone = MeetingFactory.create_batch(3, author=officer, unit=unit)
+    Meeting.objects.filter(pk__in=[m.pk for m in gone]).delete()
+    MeetingFactory(author=officer, unit=unit, purpose="Allotments")
     Meeting.objects.update(search=None)
     calls = []
     refreshed = search.refresh_search_vectors(
         batch_size=2, progress=lambda done, total: calls.append((done, total))
     )
-    assert refreshed == 3
-    assert calls[-1] == (3, 3)
-    assert len(calls) >= 2
+    assert refreshed == 4
+    assert calls == [(2, 4), (4, 4)]
     assert not Meeting.objects.filter(search=None).exists()
+    assert Meeting.objects.filter(search=SearchQuery("allotment")).count() == 1
 
 
 @postgresql_only

@@ -16,7 +16,7 @@ The trigram indexes are on `UPPER(column::text)`, the exact expression Django's
 same `icontains` filter the SQLite fallback uses is served by them.
 
 The vector is written out here as frozen SQL, as a migration should be; the live
-definition is engagement.meetings.search.search_vector(), and the two must agree.
+definition is engagement.meetings.search._refresh_sql(), and the two must agree.
 """
 
 import django.contrib.postgres.search

@@ -439,7 +439,10 @@ class FollowUpForm(RowForm):
 
 REMOVE_OFFICER_LABEL = "Remove this officer from the meeting"
 # The concern a follow-up answers, when it was one that needed a response.
-ANSWERS = Meeting.ConcernTopic.choices
+ANSWERS_CONCERN_CHOICES = [
+    ("", "None: not a concern that needed a response"),
+    *Meeting.ConcernTopic.choices,
+]
 
 
 class BaseDisclosureFormSet(forms.BaseInlineFormSet):
@@ -534,7 +537,7 @@ def follow_up_formset(extra: int):
     # The factory makes a form class of its own: its choices are set once, here.
     answers = formset.form.base_fields["answers_concern"]
     assert isinstance(answers, forms.ChoiceField)
-    answers.choices = [("", "None: not a concern that needed a response"), *ANSWERS]
+    answers.choices = ANSWERS_CONCERN_CHOICES
     return formset
 
 

@@ -9,6 +9,7 @@ services, a group's rename and a bulk refresh. Assertions about PostgreSQL's own
 import datetime
 import importlib
 import re
+from html import unescape
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
@@ -310,6 +311,39 @@ def test_ranked_matches_page_by_cursor_each_once_in_order(officer, unit, area, g
     assert [m.purpose for page in pages for m in page.rows] == in_order
     back = seek_page(filterset().qs, keys, cursor=pages[-1].previous_cursor, per_page=2)
     assert [m.purpose for m in back.rows] == [m.purpose for m in pages[-2].rows]
+
+
+def test_the_list_pages_through_the_best_matches_by_its_links(
+    signed_in, officer, unit, area, group, settings
+):
+    settings.PAGE_SIZE = 2
+    for n, (purpose, summary) in enumerate(
+        [
+            ("Bins", "festival"),
+            ("Festival litter", "festival"),
+            ("Road briefing", "festival"),
+            ("Festival stewards", "Festival parking."),
+            ("Market day", "Festival traders."),
+        ]
+    ):
+        MeetingFactory(
+            author=officer,
+            unit=unit,
+            area=area,
+            groups=[group],
+            date=timezone.localdate() - datetime.timedelta(days=n),
+            purpose=purpose,
+            summary=summary,
+        )
+    search.refresh_search_vectors()
+    html = signed_in.get(LIST_URL, {"q": "festival"}).content.decode()
+    titles = _titles(html)
+    while (link := re.search(r'href="\?([^"]*)" rel="next"', html)) and len(titles) < 10:
+        html = signed_in.get(f"{LIST_URL}?{unescape(link[1])}").content.decode()
+        titles += _titles(html)
+    # "Festival" in the purpose first (the newest first among equals), then the rest.
+    assert titles[:2] == ["Festival litter", "Festival stewards"]
+    assert sorted(titles[2:]) == ["Bins", "Market day", "Road briefing"]
 
 
 def test_best_match_is_offered_only_when_searching(signed_in, meetings):

@@ -246,8 +246,10 @@ def generate(
         else SqliteLoader(plans)
     )
     search = SearchRefresh()
-    # Outside any transaction, VACUUM can follow the load (see PostgresLoader.analyze).
-    vacuum = not connection.in_atomic_block
+    rebuilds = isinstance(loader, PostgresLoader)
+    # Outside any transaction the foreign keys can be checked, and the tables vacuumed,
+    # after the commit (see PostgresLoader.analyze).
+    after_commit = not connection.in_atomic_block
 
     def lap(name: str, since: float) -> float:
         seconds[name] = timer.perf_counter() - since
@@ -287,20 +289,26 @@ def generate(
                 counts[key] += len(batch)
             done += size
             bar.show(done)
-        mark = lap("generate and load, search vectors", mark)
+        load = "generated and written"
+        mark = lap(f"{load}, search vectors" if search.by_chunk and rebuilds else load, mark)
         loader.after(keep_for_last=MEETINGS.model._meta.db_table)
-        mark = lap("indexes", mark)
+        if rebuilds:
+            mark = lap("indexes", mark)
         # Before the meetings' own indexes are back, so they are not updated row by row;
         # after the others', which the refresh's lookups need.
-        search.rest(Progress(meetings, "search vectors", progress).show)
-        mark = lap("search vectors", mark)
-        loader.last(validate_later=vacuum)
-        mark = lap("meetings' indexes, foreign keys", mark)
-        if not vacuum:
+        if search.function is not None and not search.by_chunk:
+            search.rest(Progress(meetings, "search vectors", progress).show)
+            mark = lap("search vectors", mark)
+        loader.last(validate_later=after_commit)
+        if rebuilds:
+            mark = lap("meetings' indexes, foreign keys", mark)
+        if not (after_commit and rebuilds):
             loader.analyze(vacuum=False)
-    if vacuum:
+    if after_commit and rebuilds:
         loader.analyze(vacuum=True)
-    lap("check keys, vacuum and analyze" if vacuum else "analyze", mark)
+        lap("after the commit: keys checked, vacuum", mark)
+    else:
+        lap("statistics, commit", mark)
     seconds["total"] = timer.perf_counter() - started
     return Report(
         forces=world.forces,

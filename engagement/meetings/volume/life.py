@@ -15,6 +15,7 @@ assembled from cached pieces.
 import itertools
 import json
 import math
+import operator
 import random
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -151,6 +152,24 @@ MEETING_CHOICE_LABELS = {
     for name in MEETING_FIELDS
     if (choices := getattr(Meeting._meta.get_field(name), "choices", None))
 }
+
+
+def _blocks(names: Sequence[str], starts: Sequence[str]) -> list[tuple[str, ...]]:
+    blocks: list[list[str]] = [[]]
+    for name in names:
+        if name in starts and blocks[-1]:
+            blocks.append([])
+        blocks[-1].append(name)
+    return [tuple(block) for block in blocks]
+
+
+# The meeting's fields in runs whose JSON is cached together: each run takes a few
+# thousand values at most, so the first save's changes are seven lookups, not thirty.
+FIELD_BLOCKS = _blocks(
+    MEETING_FIELDS,
+    ("start_time", "area", "initiated_by", "attendee_count", "information_shared", "passed_on"),
+)
+FIELD_BLOCK_GETTERS = [(operator.itemgetter(*block), len(block) == 1) for block in FIELD_BLOCKS]
 
 # seed_demo's weights, as cumulative sums for bisect-free lookups below.
 CONFIRMATION_CUM = {
@@ -313,6 +332,7 @@ class Generator:
         )
         self.fragments: dict[tuple[str, str], str] = {}
         self.field_fragments: dict[tuple, str] = {}
+        self.block_fragments: list[dict[tuple, str]] = [{} for _ in FIELD_BLOCKS]
         self.rows: dict[str, list[tuple]] = {}
 
     def meetings(self, count: int) -> dict[str, list[tuple]]:
@@ -378,6 +398,18 @@ class Generator:
             cached = _dumps({name: ["", text]})[1:-1]
             if len(self.fragments) < 100_000:
                 self.fragments[key] = cached
+        return cached
+
+    def block_fragment(self, index: int, values: tuple) -> str:
+        """The fragments of a run of the meeting's fields (FIELD_BLOCKS), cached."""
+        cache = self.block_fragments[index]
+        cached = cache.get(values)
+        if cached is None:
+            names = FIELD_BLOCKS[index]
+            parts = (self.field_fragment(n, v) for n, v in zip(names, values, strict=True))
+            cached = ", ".join(part for part in parts if part)
+            if len(cache) < 200_000:
+                cache[values] = cached
         return cached
 
     def field_fragment(self, name: str, value) -> str:
@@ -597,9 +629,12 @@ class MeetingLife:
     # snapshot shows it, then the disclosures and follow-ups.
 
     def create_changes(self, area: AreaRef) -> str:
-        field_fragment = self.gen.field_fragment
         fields = self.fields
-        parts = [field_fragment(name, fields[name]) for name in MEETING_FIELDS]
+        block_fragment = self.gen.block_fragment
+        parts = [
+            block_fragment(index, (get(fields),) if single else get(fields))
+            for index, (get, single) in enumerate(FIELD_BLOCK_GETTERS)
+        ]
         parts.append(
             self.gen.fragment("groups", ", ".join(sorted(group.name for group in self.chosen)))
         )
@@ -860,7 +895,7 @@ class MeetingLife:
                 f["concerns_raised"], f["concern_surveillance"], f["concern_prevent"],
                 f["concern_stop_and_search"], f["concern_hate_crime"],
                 f["concern_young_people"], f["concern_other"],
-                _dumps(list(f["concerns_needing_response"])), f["passed_on"], f["passed_on_kind"],
+                _dumps(list(f["concerns_needing_response"])) if f["concerns_needing_response"] else "[]", f["passed_on"], f["passed_on_kind"],
                 f["passed_on_reason"], f["community_told_passed_on"], f["summary"],
                 f["internal_notes"], self.status, self.author.id, self.created_at,
                 self.updated_at, self.first_submitted_at, self.withdrawn_at,

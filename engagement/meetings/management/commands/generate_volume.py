@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from engagement.meetings import volume
 
@@ -22,15 +23,20 @@ def _whole(value: str | int) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Add N invented meetings with their disclosures, follow-ups, reviews, disputes, "
-        "report-back answers and audit events, in seed_demo's proportions, and the areas, "
-        "units, groups and accounts they need: one force (20 units, 116 groups, 52 "
-        "officers, 36 liaisons, an admin) per 25,000 meetings, spread over five years up "
-        "to today. For benchmarks: COPY on PostgreSQL, with the indexes rebuilt after the "
-        "load. Refuses a database holding meetings it or seed_demo did not make unless "
-        "--allow-existing is given, and runs only with DEBUG=true unless "
-        "--allow-production is given. Generated accounts have email addresses at "
-        f"{volume.VOLUME_EMAIL_DOMAIN} and cannot sign in unless --password is given."
+        "Add N invented meetings, for benchmarks, with their disclosures, follow-ups, "
+        "reviews, disputes, report-back answers and audit events in seed_demo's "
+        "proportions, and the world they need: one force per 25,000 meetings "
+        "(--meetings-per-force), each four copies of seed_demo's areas, units, groups, "
+        "officers and liaisons and an admin, so an officer sees a force's share, not the "
+        "nation's. Dates over the last five years (--years) up to today, the recent "
+        "denser. COPY on PostgreSQL, with the indexes rebuilt after the load; one "
+        "transaction. Refuses a database holding meetings that neither it nor seed_demo "
+        "made unless --allow-existing is given (beside seed_demo's data it needs no flag, "
+        "and the demo accounts keep working), and runs only with DEBUG=true unless "
+        "--allow-production is given. Accounts are named volume-f0001-admin, "
+        "volume-f0001-d1-officer1 ... -officer13 and -liaison1 ... -liaison9 (force, "
+        f"district), with email addresses at {volume.VOLUME_EMAIL_DOMAIN}; they cannot "
+        "sign in unless --password is given."
     )
 
     def add_arguments(self, parser) -> None:
@@ -57,8 +63,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument(
             "--password",
-            help="Give every generated account this password (one hash, so it is quick); "
-            "without it they cannot sign in.",
+            help="Give every generated account this password, to sign in as one by hand "
+            "(one hash, so it is quick); without it they cannot sign in.",
         )
         parser.add_argument(
             "--allow-existing",
@@ -119,12 +125,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<32} {count:>10,}")
         self.stdout.write("Seconds:")
         for name, seconds in report.seconds.items():
-            self.stdout.write(f"  {name:<32} {seconds:>6.1f}")
+            self.stdout.write(f"  {name:<40} {seconds:>6.1f}")
         if report.search_refreshed is None:
             self.stdout.write(f"{REFRESH} does not exist: no search vectors refreshed.")
+        elif connection.vendor != "postgresql":
+            self.stdout.write(f"{REFRESH}: SQLite keeps no search vectors.")
         else:
             self.stdout.write(
-                f"{REFRESH} refreshed {report.search_refreshed:,} meetings' search vectors "
-                "(none on SQLite, which keeps none)."
+                f"{REFRESH} refreshed {report.search_refreshed:,} meetings' search vectors."
             )
         self.stdout.write(self.style.SUCCESS(f"Added {report.rows['meetings']:,} meetings."))

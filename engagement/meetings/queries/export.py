@@ -28,6 +28,7 @@ def meetings_for_export(user: AnyUser) -> QuerySet[Meeting]:
     """Every meeting `user` may see, with what an export row reads."""
     return (
         meetings_visible_to(user)
+        .defer("search")  # the search vector: never shown, and large
         .select_related("area", "unit", "author")
         .prefetch_related(
             Prefetch("groups", queryset=CommunityGroup.objects.order_by("name")),

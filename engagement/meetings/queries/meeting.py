@@ -109,6 +109,7 @@ def meeting_list(user: AnyUser) -> QuerySet[Meeting]:
     """Visible meetings with what a list row shows, in a fixed number of queries."""
     return (
         meetings_visible_to(user)
+        .defer("search")  # the search vector: never shown, and large
         .select_related("area", "unit", "author")
         .prefetch_related(Prefetch("groups", queryset=CommunityGroup.objects.order_by("name")))
     )

@@ -1,15 +1,15 @@
 """One meeting's life, from creation to today, as the rows the services would have written.
 
 seed_demo's DemoBuilder replays each meeting through the services; this replays the same
-life with the same proportions, but writes the rows itself, a million times faster than
-a service call per record allows. Every status change asks the transition table where it
-leads (`_step`), and each audit event carries the changes its service records, so the
-history pages read as they would. tests/meetings/test_generate_volume.py holds the rows
-to the models' validation and replays their histories through the transition table.
+life with the same proportions but writes the rows itself: a service call per record
+would take hours at a million meetings. Every status change asks the transition table
+where it leads (`_step`), and each audit event carries the changes its service records,
+so the history pages read as they would. tests/meetings/test_generate_volume.py holds the
+rows to the models' validation and replays their histories through the transition table.
 
-Written for speed (about 90 µs a meeting, a little over half the run at a million): plain strings rather than enum members,
-indexes into tuples rather than random.choice, moments in UTC, JSON of the audit changes
-assembled from cached pieces.
+Written for speed, since at a million meetings this is half the run (about 90 µs a
+meeting): plain strings rather than enum members, indexes into tuples rather than
+random.choice, moments in UTC, the JSON of the audit changes assembled from cached pieces.
 """
 
 import itertools

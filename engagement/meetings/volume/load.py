@@ -6,6 +6,7 @@ search vector, say) does not stop the generator, and one it writes that the mode
 lost stops it with a message saying so.
 """
 
+import abc
 import queue
 import threading
 from collections.abc import Callable
@@ -181,28 +182,28 @@ def plan_table(table: Table) -> TablePlan:
     return TablePlan(table, model._meta.db_table, columns, tuple(suffix), converters)
 
 
-class Loader:
+class Loader(abc.ABC):
     def __init__(self, plans: list[TablePlan]) -> None:
         self.plans = plans
         self.quote = connection.ops.quote_name
 
-    def before(self) -> None:
+    def before(self) -> None:  # noqa: B027 (a hook: nothing to do unless a loader says)
         """Ready the tables for the load."""
 
+    @abc.abstractmethod
     def write_chunk(self, rows: dict[str, list[tuple]]) -> None:
         """Write one chunk's rows, table by table, parents first."""
-        raise NotImplementedError
 
-    def statistics(self, tables: list[str]) -> None:
+    def statistics(self, tables: list[str]) -> None:  # noqa: B027 (a hook: nothing to do unless a loader says)
         """Statistics for the planner mid-load."""
 
-    def after(self, *, keep_for_last: str) -> None:
+    def after(self, *, keep_for_last: str) -> None:  # noqa: B027 (a hook: nothing to do unless a loader says)
         """Everything but `keep_for_last`'s indexes, after the load."""
 
-    def last(self, *, validate_later: bool) -> None:
+    def last(self, *, validate_later: bool) -> None:  # noqa: B027 (a hook: nothing to do unless a loader says)
         """The indexes kept for last, and the foreign keys."""
 
-    def analyze(self, *, vacuum: bool) -> None:
+    def analyze(self, *, vacuum: bool) -> None:  # noqa: B027 (a hook: nothing to do unless a loader says)
         """Fresh statistics for the planner."""
 
 

@@ -1,11 +1,14 @@
 """The admin's whole dashboard as the data grows, beside the raw SQL of its aggregates.
 
 A benchmark, not a test: it prints figures and never fails on them. For each size it
-empties the database, loads `generate_volume --meetings N`, then requests the admin's
-dashboard in-process (Django's test client, the median of a few requests) and runs the
-SQL statements that request sent, straight through the database cursor, to see how much
-of the page is the database. It prints, for each size, the page's time and queries and
-the raw SQL's time, then:
+empties the database (a temporary SQLite file, or the one in DATABASE_URL), loads
+`generate_volume --meetings N`, serves the app with gunicorn (one sync worker, DEBUG off,
+bench/settings.py) and requests the admin's dashboard over HTTP: the median server time
+of a few requests (measured by bench/middleware.py around everything Django does), with
+the time its queries took inside those requests. It records the SQL statements of one
+request in-process, runs them straight through the database cursor, and takes the median
+of a few runs, to see how much of the page is the database. It prints, for each size, the
+page's time and queries and the raw SQL's time, then:
 
 - dashboard(largest) ÷ dashboard(smallest): target 2 or less;
 - dashboard ÷ raw SQL, at each size: target 1.3 or less.
@@ -14,57 +17,43 @@ the raw SQL's time, then:
     scripts/with-postgres .venv/bin/python bench/dashboards.py 10000 100000
 """
 
-import os
+import argparse
 import statistics
 import sys
 import time
-from io import StringIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
-os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench import server
+from bench.server import BenchError, Connection, Server
 
-django.setup()
+server.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from engagement.accounts.models import Role, User  # noqa: E402
+from engagement.accounts.models import Role  # noqa: E402
 
 URL = "/dashboards/"
-REPEATS = 3
+REPEATS = 5
 
 
-def build(meetings: int) -> None:
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("generate_volume", meetings=meetings, stdout=StringIO(), stderr=StringIO())
-    print(f"  generated {meetings:,} meetings in {time.perf_counter() - started:.0f} s")
-
-
-def page_time(client: Client) -> tuple[float, list[str]]:
-    """The median server time of the page, and the SQL of its last request."""
+def statements_of(user) -> list[str]:
+    """The SQL one request of the page sends, recorded in this process."""
+    client = Client()
+    client.force_login(user)
     client.get(URL)  # warm the caches
-    timings = []
-    for _ in range(REPEATS):
-        reset_queries()
-        started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
         response = client.get(URL)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-    statements = [query["sql"] for query in connection.queries]
-    return statistics.median(timings), statements
+    if response.status_code != 200:
+        raise BenchError(f"{URL} answered {response.status_code} in-process")
+    return [query["sql"] for query in captured.captured_queries]
 
 
 def raw_time(statements: list[str]) -> float:
-    """The median time of running the page's reads straight through the cursor."""
+    """The median time in ms of running the page's reads straight through the cursor."""
     reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     timings = []
     for _ in range(REPEATS):
@@ -74,33 +63,58 @@ def raw_time(statements: list[str]) -> float:
                 cursor.execute(sql)
                 cursor.fetchall()
         timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+    return statistics.median(timings) * 1000
+
+
+def page_time(admin) -> tuple[float, float, int]:
+    """The median server time and database time in ms of the page, and its queries."""
+    with Server(workers=1) as app:
+        page = Connection(app.port, server.sign_in(admin))
+        app.check(URL, page.get(URL))  # warm the caches
+        replies = [app.check(URL, page.get(URL)) for _ in range(REPEATS)]
+        page.close()
+    return (
+        statistics.median(reply.server_ms for reply in replies),
+        statistics.median(reply.database_ms for reply in replies),
+        max(reply.queries for reply in replies),
+    )
 
 
 def main(sizes: list[int]) -> None:
     setup_test_environment()
-    from django.conf import settings
-
-    settings.DEBUG = True  # record the SQL
-    print(f"database: {connection.vendor}; the admin's {URL}, median of {REPEATS} requests")
+    print(
+        f"database: {server.database()}; the admin's {URL} over HTTP (gunicorn, DEBUG off),"
+        f" median of {REPEATS} requests"
+    )
     results = {}
     for size in sizes:
         print(f"\n{size:,} meetings")
-        build(size)
-        client = Client()
-        client.force_login(User.objects.filter(groups__name=Role.ADMIN).order_by("pk").first())
-        page, statements = page_time(client)
-        raw = raw_time(statements)
-        results[size] = (page, raw)
+        server.build(size)
+        admin = server.person(Role.ADMIN)
+        page, in_database, queries = page_time(admin)
+        raw = raw_time(statements_of(admin))
+        results[size] = page
         print(
-            f"  dashboard {page * 1000:9.0f} ms  {len(statements):3d} queries"
-            f"  raw SQL {raw * 1000:9.0f} ms  dashboard ÷ raw SQL {page / raw:5.2f} (target ≤ 1.3)"
+            f"  dashboard {page:9.0f} ms  {queries:3d} queries ({in_database:.0f} ms of them)"
+            f"  raw SQL {raw:9.0f} ms  dashboard ÷ raw SQL {page / raw:5.2f} (target ≤ 1.3)"
         )
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
-        ratio = results[large][0] / results[small][0]
+        ratio = results[large] / results[small]
         print(f"\ndashboard({large:,}) ÷ dashboard({small:,}) = {ratio:.1f} (target ≤ 2)")
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [10_000, 1_000_000])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "sizes",
+        nargs="*",
+        type=server.count,
+        default=[10_000, 1_000_000],
+        metavar="MEETINGS",
+        help="sizes to measure (default: 10000 1000000)",
+    )
+    try:
+        main(parser.parse_args().sizes)
+    except BenchError as error:
+        sys.exit(f"bench/dashboards.py: {error}")

@@ -1,103 +1,92 @@
-"""Server time and query count of every page, for each role, as the data grows.
+"""Server time and query count of every page, for each role, as the data grows, over HTTP.
 
 A benchmark, not a test: it prints figures and never fails on them. For each size it
 empties the database (a temporary SQLite file, or the one in DATABASE_URL), loads
-`generate_volume --meetings N`, and requests each page in-process through Django's test
-client as an officer, a liaison and an admin of the generated forces, with a bare Django
-view measured in the same loop. It prints one table with, for each page, the median
-server time and the queries at each size, then:
+`generate_volume --meetings N`, serves the app with gunicorn (one sync worker, DEBUG off,
+bench/settings.py) and requests each page over HTTP as an officer, a liaison and an admin
+of the generated forces (each the one who sees the most meetings). Every request of a
+page is preceded by one of a bare Django view (anonymous, the app's whole middleware), so
+a busy machine slows both alike. For each page it takes the median of the server's time
+(measured by bench/middleware.py around everything Django does, read from a response
+header), of its queries' time inside it and of the round trip (as the client saw it),
+and the queries. It prints one table with both sizes side by side, then for each page:
 
-- page(largest) ÷ page(smallest): target 2 or less for every page;
-- page ÷ bare view, at the largest size: target 10 or less for every page.
+- page(largest) ÷ page(smallest), server time: target 2 or less;
+- page ÷ bare view at the largest size, server time and round trip, each against the bare
+  requests interleaved with that page: target 10 or less.
 
     scripts/with-postgres .venv/bin/python bench/pages.py                 # 10,000 and 1,000,000
     scripts/with-postgres .venv/bin/python bench/pages.py 10000 100000
-    .venv/bin/python bench/pages.py 1000 10000                           # SQLite
+    .venv/bin/python bench/pages.py 1000 5000                            # SQLite
 """
 
-import os
+import argparse
 import statistics
 import sys
-import tempfile
-import time
-from io import StringIO
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
-os.environ.setdefault("DEBUG", "true")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench import server
+from bench.server import BARE, BenchError, Connection, Reply, Server
 
-django.setup()
+server.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import clear_url_caches, path  # noqa: E402
-
-from engagement import urls  # noqa: E402
-from engagement.accounts.models import Role, User  # noqa: E402
+from engagement.accounts.models import Role  # noqa: E402
 from engagement.meetings.models import Meeting  # noqa: E402
 from engagement.meetings.queries.meeting import meetings_visible_to  # noqa: E402
 
 REPEATS = 7
+# A page whose first request takes longer than this is measured SLOW_REPEATS times.
+SLOW_MS = 1000
+SLOW_REPEATS = 3
 DEEP_PAGE = 40
-BARE = "/bench-bare/"
 
 
-def bare(request):
-    return HttpResponse("ok")
+@dataclass(frozen=True)
+class Figures:
+    server_ms: float
+    database_ms: float
+    round_trip_ms: float
+    queries: int
+    bare_server_ms: float
+    bare_round_trip_ms: float
+    repeats: int
 
 
-def build(meetings: int) -> None:
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("generate_volume", meetings=meetings, stdout=StringIO(), stderr=StringIO())
-    print(f"  generated {meetings:,} meetings in {time.perf_counter() - started:.0f} s")
+def measure(app: Server, page: Connection, bare: Connection, url: str) -> Figures:
+    """The medians of a page's requests, each after one of the bare view; the first,
+    which warms the caches, decides how many."""
+    first = app.check(url, page.get(url))
+    repeats = REPEATS if first.round_trip_ms < SLOW_MS else SLOW_REPEATS
+    pages, bares = [], []
+    for _ in range(repeats):
+        bares.append(app.check(BARE, bare.get(BARE)))
+        pages.append(app.check(url, page.get(url)))
+    return Figures(
+        server_ms=statistics.median(reply.server_ms for reply in pages),
+        database_ms=statistics.median(reply.database_ms for reply in pages),
+        round_trip_ms=statistics.median(reply.round_trip_ms for reply in pages),
+        queries=max(reply.queries for reply in pages),
+        bare_server_ms=statistics.median(reply.server_ms for reply in bares),
+        bare_round_trip_ms=statistics.median(reply.round_trip_ms for reply in bares),
+        repeats=repeats,
+    )
 
 
-def measure(client: Client, url: str) -> tuple[float, int]:
-    client.get(url)  # warm the caches
-    timings = []
-    for _ in range(REPEATS):
-        reset_queries()
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings) * 1000, len(connection.queries)
-
-
-def deep_page(client: Client) -> str:
-    """The list's page DEEP_PAGE, reached by its next links as a person would."""
+def deep_page(app: Server, page: Connection) -> str:
+    """The list's page DEEP_PAGE, reached by its "Next" links as a person would."""
     url = "/meetings/"
     for _ in range(DEEP_PAGE - 1):
-        cursor = client.get(url).context["page"].next_cursor
-        if not cursor:
+        following = server.next_link(url, app.check(url, page.get(url)).body)
+        if following is None:
             break
-        url = "/meetings/?" + urlencode({"cursor": cursor})
+        url = following
     return url
 
 
-def person(role: Role) -> User:
-    """The generated account of this role that sees the most meetings (an admin: any)."""
-    people = User.objects.filter(groups__name=role, email__contains="volume").order_by("pk")
-    return people.first() if role == Role.ADMIN else max(people[:20], key=_visible)
-
-
-def _visible(user: User) -> int:
-    return meetings_visible_to(user).count()
-
-
-def pages_for(client: Client, user: User) -> dict[str, str]:
+def pages_for(app: Server, page: Connection, user) -> dict[str, str]:
     meeting = meetings_visible_to(user).exclude(status=Meeting.Status.WITHDRAWN).first()
     group = meeting.groups.first()
     pages = {
@@ -112,7 +101,7 @@ def pages_for(client: Client, user: User) -> dict[str, str]:
         "list, targeted": "/meetings/?focus=targeted",
         "list, this year": "/meetings/?date_from=2026-01-01",
         "list, search 'hate'": "/meetings/?q=hate",
-        f"list, page {DEEP_PAGE}": deep_page(client),
+        f"list, page {DEEP_PAGE}": deep_page(app, page),
         "meeting": meeting.get_absolute_url(),
         "follow-ups": "/follow-ups/",
         "groups": "/groups/",
@@ -125,41 +114,103 @@ def pages_for(client: Client, user: User) -> dict[str, str]:
     return pages
 
 
-def main(sizes: list[int]) -> None:
-    setup_test_environment()
-    from django.conf import settings
-
-    settings.DEBUG = True  # record queries
-    urls.urlpatterns.append(path(BARE.strip("/") + "/", bare))
-    clear_url_caches()
-    print(f"database: {connection.vendor}; median of {REPEATS} requests")
-    table: dict[tuple[str, str], dict[int, tuple[float, int]]] = {}
-    bare_ms: dict[int, float] = {}
-    for size in sizes:
-        print(f"\n{size:,} meetings")
-        build(size)
-        client = Client()
-        bare_ms[size], _ = measure(client, BARE)
+def run(
+    size: int, table: dict[tuple[str, str], dict[int, Figures]], signed_in_bare: list[Reply]
+) -> None:
+    print(f"\n{size:,} meetings")
+    server.build(size)
+    with Server(workers=1) as app:
+        bare = Connection(app.port)
         for role in (Role.OFFICER, Role.LIAISON, Role.ADMIN):
-            user = person(role)
-            client.force_login(user)
-            for name, url in pages_for(client, user).items():
-                table.setdefault((role.label, name), {})[size] = measure(client, url)
-            client.logout()
-        print(f"  bare view {bare_ms[size]:.2f} ms")
+            user = server.person(role)
+            print(f"  {role.label}: {user.username}, sees {server.visible_meetings(user):,}")
+            page = Connection(app.port, server.sign_in(user))
+            for name, url in pages_for(app, page, user).items():
+                figures = measure(app, page, bare, url)
+                table.setdefault((role.label, name), {})[size] = figures
+                print(
+                    f"    {name:<24} {figures.server_ms:8.1f} ms (database {figures.database_ms:6.1f},"
+                    f" round trip {figures.round_trip_ms:8.1f})  {figures.queries:3d} queries"
+                    f"  bare {figures.bare_server_ms:.2f} ({figures.bare_round_trip_ms:.2f})"
+                )
+            # The bare view with this person's session, for comparison: read and saved.
+            signed_in_bare.extend(app.check(BARE, page.get(BARE)) for _ in range(REPEATS))
+            page.close()
+        bare.close()
+
+
+def print_table(
+    sizes: list[int],
+    table: dict[tuple[str, str], dict[int, Figures]],
+    signed_in_bare: dict[int, list[Reply]],
+) -> None:
     small, large = min(sizes), max(sizes)
-    print(f"\n| role | page | {' | '.join(f'{s:,}: ms (queries)' for s in sizes)} | ", end="")
-    print(f"{large:,} ÷ {small:,} | ÷ bare at {large:,} |")
-    print("|---|---|" + "---|" * (len(sizes) + 2))
+    print("\nserver ms: the server's time (median); database: its queries' part of it;")
+    print(f"round trip: as the client saw it; † a page over {SLOW_MS} ms, measured")
+    print(f"{SLOW_REPEATS} times instead of {REPEATS}.\n")
+    heading = " | ".join(f"{s:,}: server ms | database | round trip | queries" for s in sizes)
+    print(f"| role | page | {heading} | {large:,} ÷ {small:,} | ÷ bare | ÷ bare, round trip |")
+    print("|---|---|" + "---:|" * (4 * len(sizes) + 3))
     for (role, name), by_size in table.items():
-        cells = " | ".join(
-            f"{by_size[s][0]:.1f} ({by_size[s][1]})" if s in by_size else "–" for s in sizes
+        cells = []
+        for size in sizes:
+            figures = by_size.get(size)
+            if figures is None:
+                cells.append("– | – | – | –")
+                continue
+            mark = "†" if figures.repeats < REPEATS else ""
+            cells.append(
+                f"{figures.server_ms:.1f}{mark} | {figures.database_ms:.1f}"
+                f" | {figures.round_trip_ms:.1f} | {figures.queries}"
+            )
+        last = by_size[large]
+        growth = f"{last.server_ms / by_size[small].server_ms:.1f}" if small in by_size else "–"
+        print(
+            f"| {role} | {name} | {' | '.join(cells)} | {growth}"
+            f" | {last.server_ms / last.bare_server_ms:.0f}"
+            f" | {last.round_trip_ms / last.bare_round_trip_ms:.1f} |"
         )
-        growth = by_size[large][0] / by_size[small][0] if small in by_size else 0
-        over_bare = by_size[large][0] / bare_ms[large]
-        print(f"| {role} | {name} | {cells} | {growth:.1f} | {over_bare:.0f} |")
-    print("\ntargets: page(largest) ÷ page(smallest) ≤ 2; page ÷ bare view ≤ 10")
+    print("\nthe bare view (median of its requests at each size):")
+    for size in sizes:
+        bares = [by_size[size] for by_size in table.values() if size in by_size]
+        server_ms = statistics.median(figures.bare_server_ms for figures in bares)
+        round_trip = statistics.median(figures.bare_round_trip_ms for figures in bares)
+        print(f"  {size:,}: server {server_ms:.2f} ms, round trip {round_trip:.2f} ms", end="")
+        replies = signed_in_bare[size]
+        print(
+            f"; signed in (its session read and saved):"
+            f" server {statistics.median(reply.server_ms for reply in replies):.2f} ms,"
+            f" round trip {statistics.median(reply.round_trip_ms for reply in replies):.2f} ms"
+        )
+    print(
+        f"\ntargets: page({large:,}) ÷ page({small:,}) ≤ 2; page ÷ bare view ≤ 10"
+        f" (÷ bare at {large:,}, against the bare requests interleaved with that page)"
+    )
+
+
+def main(sizes: list[int]) -> None:
+    print(
+        f"database: {server.database()}; gunicorn, one sync worker, DEBUG off, over HTTP;"
+        f" median of {REPEATS} requests per page, each after one of the bare view"
+    )
+    table: dict[tuple[str, str], dict[int, Figures]] = {}
+    signed_in_bare: dict[int, list[Reply]] = {}
+    for size in sizes:
+        run(size, table, signed_in_bare.setdefault(size, []))
+    print_table(sizes, table, signed_in_bare)
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [10_000, 1_000_000])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "sizes",
+        nargs="*",
+        type=server.count,
+        default=[10_000, 1_000_000],
+        metavar="MEETINGS",
+        help="sizes to measure side by side (default: 10000 1000000)",
+    )
+    try:
+        main(parser.parse_args().sizes)
+    except BenchError as error:
+        sys.exit(f"bench/pages.py: {error}")

@@ -256,5 +256,5 @@ def test_the_escalation_page_query_count_is_bounded(
         DisclosureFactory(meeting=meeting, officer=make_officer(unit=unit))
     review(meeting, liaison, confirmations=answers(meeting, default=A.NO))
     client.force_login(officer)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(escalate_url(Dispute.objects.get())).status_code == 200

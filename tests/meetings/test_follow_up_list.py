@@ -269,7 +269,8 @@ def test_query_count_is_bounded(
             reported_back_on=days(0),
             answer="yes",
         )
-    for user in (officer, liaison):
+    # An officer's page also reads the meetings they attended outside their unit.
+    for user, ceiling in ((officer, 11), (liaison, 10)):
         client.force_login(user)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(ceiling):
             assert client.get(LIST_URL, {"whose": ""}).status_code == 200

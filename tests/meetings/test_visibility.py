@@ -1,8 +1,11 @@
 """Who may see which meeting: the rule lives in meetings_visible_to, and every page obeys it."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from engagement.accounts.models import Role, User
 from engagement.meetings.models import Meeting
 from engagement.meetings.queries.meeting import follow_ups_visible_to, meetings_visible_to
 from tests.factories import DisclosureFactory, FollowUpFactory, MeetingFactory, UserFactory
@@ -17,6 +20,28 @@ def test_officer_sees_own_units_meetings_only(officer, colleague, meeting, other
 def test_officer_sees_another_units_meeting_they_attended(officer, other_meeting):
     DisclosureFactory(meeting=other_meeting, officer=officer)
     assert other_meeting in meetings_visible_to(officer)
+
+
+def test_the_list_interleaves_a_meeting_attended_elsewhere_by_date(
+    client, officer, unit, area, group, other_meeting
+):
+    older = MeetingFactory(unit=unit, area=area, groups=[group], date=datetime.date(2026, 1, 5))
+    newer = MeetingFactory(unit=unit, area=area, groups=[group], date=datetime.date(2026, 3, 5))
+    other_meeting.date = datetime.date(2026, 2, 5)
+    other_meeting.save()
+    DisclosureFactory(meeting=other_meeting, officer=officer)
+    client.force_login(officer)
+    html = client.get(reverse("meetings:meeting-list")).content.decode()
+    positions = [html.index(str(m.get_absolute_url())) for m in (newer, other_meeting, older)]
+    assert positions == sorted(positions)
+
+
+def test_officer_without_a_unit_sees_only_what_they_attended(db, meeting, other_meeting):
+    unassigned = UserFactory(role=Role.OFFICER)
+    assert not meetings_visible_to(unassigned).exists()
+    DisclosureFactory(meeting=other_meeting, officer=unassigned)
+    next_request = User.objects.get(pk=unassigned.pk)  # the account is loaded per request
+    assert list(meetings_visible_to(next_request)) == [other_meeting]
 
 
 def test_liaison_sees_meetings_of_their_groups_only(liaison, meeting, other_meeting):

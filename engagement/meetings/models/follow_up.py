@@ -87,6 +87,8 @@ class FollowUpAction(models.Model):
         indexes = [
             models.Index(fields=["owner", "status", "due_date"], name="followup_owner_status_due"),
             models.Index(fields=["status", "due_date"], name="followup_status_due"),
+            # The follow-ups list in its order, for those who see every unit's.
+            models.Index(fields=["due_date", "id"], name="followup_due"),
             models.Index(fields=["owed_to", "status", "due_date"], name="followup_owed_status_due"),
         ]
         constraints = [

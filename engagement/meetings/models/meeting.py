@@ -266,7 +266,24 @@ class Meeting(models.Model):
             ),
             # By status (the list's sort and filter) and the dashboards' status and period.
             models.Index(F("status"), F("date").desc(), F("id"), name="meeting_status_date_id"),
-            models.Index(fields=["unit", "date"], name="meeting_unit_date"),
+            # The same orders within an officer's unit, which is what an officer sees.
+            models.Index(
+                "unit",
+                F("date").desc(),
+                F("start_time").desc(),
+                F("id").desc(),
+                name="meeting_unit_newest",
+                condition=~Q(status="withdrawn"),
+            ),
+            models.Index(
+                "unit",
+                "purpose",
+                F("date").desc(),
+                "id",
+                name="meeting_unit_purpose",
+                condition=~Q(status="withdrawn"),
+            ),
+            models.Index("unit", "status", F("date").desc(), "id", name="meeting_unit_status"),
             models.Index(fields=["area", "date"], name="meeting_area_date"),
             models.Index(fields=["author", "status"], name="meeting_author_status"),
             # A liaison's "awaiting your review", oldest first.

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 
-from engagement.accounts.models import OfficerProfile, User
+from engagement.accounts.models import User
 from engagement.audit.models import AuditEvent
 from engagement.audit.queries import field_label
 from engagement.meetings.models import FollowUpAction, Meeting, ReportBackConfirmation
-from engagement.meetings.queries.meeting import follow_ups_visible_to
+from engagement.meetings.queries.meeting import follow_ups_visible_to, unit_id_of
 
 # How the services name a follow-up action in the audit log.
 RECORD_KIND = "followupaction"
@@ -66,8 +66,8 @@ def mine(queryset: QuerySet[FollowUpAction], *, user: User) -> QuerySet[FollowUp
 
 def of_my_unit(queryset: QuerySet[FollowUpAction], *, user: User) -> QuerySet[FollowUpAction]:
     """Actions promised at the meetings of the officer's own unit."""
-    unit = Subquery(OfficerProfile.objects.filter(user=user).values("unit_id")[:1])
-    return queryset.filter(meeting__unit_id=unit)
+    unit_id = unit_id_of(user)
+    return queryset.filter(meeting__unit_id=unit_id) if unit_id else queryset.none()
 
 
 def overdue(queryset: QuerySet[FollowUpAction], *, today: date) -> QuerySet[FollowUpAction]:

@@ -19,6 +19,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -64,11 +65,15 @@ def with_engagement(
     `is_past_cadence`: no such meeting within the group's agreed cadence before `today`
     (from `today` minus `contact_cadence_days` to `today`); a group never met is past it.
     """
+    # The latest of the group's own meetings, found from the group (a maximum), where
+    # "newest first, stop at one" walked the nation's meetings looking for the group's.
     latest = (
         _in_scope_meetings(user)
         .filter(groups=OuterRef("pk"), date__lte=today)
-        .order_by("-date")
-        .values("date")[:1]
+        .order_by()
+        .values("groups")
+        .annotate(latest=Max("date"))
+        .values("latest")
     )
     return groups.annotate(
         last_engagement=Subquery(latest, output_field=DateField()),

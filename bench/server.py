@@ -77,9 +77,18 @@ def database() -> str:
 
 
 def build(meetings: int) -> None:
-    """Empty the database and load `generate_volume --meetings N`."""
+    """Empty the database and load `generate_volume --meetings N`. Refuses a database
+    holding meetings people logged (generate_volume's own rule), before emptying it."""
     from django.core.management import call_command
 
+    from engagement.meetings.volume import meetings_not_generated
+
+    call_command("migrate", verbosity=0)
+    if meetings_not_generated().exists():
+        raise BenchError(
+            "the database holds meetings people logged, and a benchmark empties it:"
+            " run it on a throwaway database (scripts/with-postgres, or no DATABASE_URL)"
+        )
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -88,7 +88,9 @@ def deep_page(app: Server, page: Connection) -> str:
 
 def pages_for(app: Server, page: Connection, user) -> dict[str, str]:
     meeting = meetings_visible_to(user).exclude(status=Meeting.Status.WITHDRAWN).first()
-    group = meeting.groups.first()
+    group = meeting.groups.first() if meeting is not None else None
+    if meeting is None or group is None:
+        raise BenchError(f"{user.username} sees no meeting with a group to measure")
     pages = {
         "home": "/",
         "list": "/meetings/",
@@ -127,7 +129,7 @@ def run(
             page = Connection(app.port, server.sign_in(user))
             for name, url in pages_for(app, page, user).items():
                 figures = measure(app, page, bare, url)
-                table.setdefault((role.label, name), {})[size] = figures
+                table.setdefault((str(role.label), name), {})[size] = figures
                 print(
                     f"    {name:<24} {figures.server_ms:8.1f} ms (database {figures.database_ms:6.1f},"
                     f" round trip {figures.round_trip_ms:8.1f})  {figures.queries:3d} queries"

@@ -673,9 +673,13 @@ def test_every_measure_is_registered_with_a_stable_key_and_a_definition():
         assert measure.label and len(measure.definition) > 80
 
 
+# The groups, then the officers counted over the in-scope meetings.
+QUERIES_BESIDE_ONE = {"distinct_officers_per_group": 2}
+
+
 @pytest.mark.parametrize("measure", measures.MEASURES, ids=lambda m: m.key)
 @pytest.mark.parametrize("role", ["admin_user", "officer", "liaison"])
-def test_each_measure_is_one_query_whatever_the_rows(
+def test_each_measure_takes_fixed_queries_whatever_the_rows(
     request,
     role,
     measure,
@@ -690,9 +694,10 @@ def test_each_measure_is_one_query_whatever_the_rows(
     # The role, and an officer's meetings outside their unit, are read once per request
     # and kept on the account, not per measure.
     meetings_visible_to(user)
-    with django_assert_num_queries(1):
+    queries = QUERIES_BESIDE_ONE.get(measure.key, 1)
+    with django_assert_num_queries(queries):
         measure.compute(scope(user))
     for day in range(1, 28):
         meet(D(2026, 2, day), unit=unit, groups=[group], officers=[officer])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(queries):
         measure.compute(scope(user))

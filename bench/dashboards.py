@@ -86,6 +86,7 @@ def main(sizes: list[int]) -> None:
         f"database: {server.database()}; the admin's {URL} over HTTP (gunicorn, DEBUG off),"
         f" median of {REPEATS} requests"
     )
+    print(f"machine: {server.machine()}")
     results = {}
     for size in sizes:
         print(f"\n{size:,} meetings")

@@ -139,6 +139,7 @@ def run(
             signed_in_bare.extend(app.check(BARE, page.get(BARE)) for _ in range(REPEATS))
             page.close()
         bare.close()
+    print(f"  machine after this size: {server.machine()}")
 
 
 def print_table(
@@ -195,6 +196,7 @@ def main(sizes: list[int]) -> None:
         f"database: {server.database()}; gunicorn, one sync worker, DEBUG off, over HTTP;"
         f" median of {REPEATS} requests per page, each after one of the bare view"
     )
+    print(f"machine: {server.machine()}")
     table: dict[tuple[str, str], dict[int, Figures]] = {}
     signed_in_bare: dict[int, list[Reply]] = {}
     for size in sizes:

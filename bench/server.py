@@ -70,6 +70,13 @@ def count(value: str) -> int:
     return number
 
 
+def machine() -> str:
+    """The cores and how busy they already are: other work on the machine slows the
+    server and the clients alike, and every figure with them."""
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
 def database() -> str:
     from django.db import connection
 

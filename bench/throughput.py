@@ -110,6 +110,7 @@ def main(meetings: int, clients: int, seconds: float, rounds: int) -> None:
         f" cores + 1), DEBUG off; {clients} concurrent clients, {seconds:g} s a run,"
         f" {rounds} round(s) of the list then the bare view"
     )
+    print(f"machine: {server.machine()}")
     print(f"\n{meetings:,} meetings")
     server.build(meetings)
     officer = server.person(Role.OFFICER)
@@ -125,6 +126,7 @@ def main(meetings: int, clients: int, seconds: float, rounds: int) -> None:
             print(f"  round {number}: list {lists[-1].summary()}")
             bares.append(load(app, BARE, anonymous, seconds))
             print(f"  round {number}: bare {bares[-1].summary()}")
+    print(f"  machine after the rounds: {server.machine()}")
     list_load = Load([reply for run in lists for reply in run.replies], seconds * rounds)
     bare_load = Load([reply for run in bares for reply in run.replies], seconds * rounds)
     print(f"\nthe officer's list {list_load.summary()}")

@@ -11,10 +11,13 @@ at fault; an empty list means the plan is sound:
 - `discarding_walks`: an index walk that a Limit stops, but only after reading and
   throwing away many rows for each one it keeps;
 - `sorts_under_limit`: a Sort between a Limit and a scan of the table: every row the scan
-  yields is sorted before the first is returned.
+  yields is sorted before the first is returned. Given a `Through` (a liaison's meetings
+  found through their groups), a Sort whose rows of the table were all found through it
+  is bounded by what the link holds for the viewer, not by the table, and passes.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -229,23 +232,116 @@ def discarding_walks(plan: dict, table: str) -> list[Finding]:
     return found
 
 
-def sorts_under_limit(plan: dict, table: str) -> list[Finding]:
+@dataclass(frozen=True)
+class Through:
+    """How a viewer's rows of a table are found when no index of the table can hold
+    them: the viewer's own rows of `start` read by an index on `start_by` (a liaison's
+    rows of the groups<->liaisons table, by their user id), then the `link` table by an
+    index on `by` (the meetings<->groups table, by those groups), then the table by its
+    primary key from the link's `to` column. Rows found so are bounded by what the link
+    holds for the viewer, however large the table grows."""
+
+    start: str
+    start_by: str
+    link: str
+    by: str
+    to: str
+    # What the viewer's rows are, for a failure message: "the liaison's groups".
+    name: str
+
+
+def reads_by(node: Node, column: str) -> bool:
+    """A scan that finds its rows by an index condition on `column`."""
+    condition = {
+        "Index Scan": "Index Cond",
+        "Index Only Scan": "Index Cond",
+        "Bitmap Heap Scan": "Recheck Cond",
+    }.get(node.type)
+    return condition is not None and bool(
+        re.search(rf"\b{column} = ", node.plan.get(condition, ""))
+    )
+
+
+def _not_found_through(sort: Node, table: str, through: Through) -> str | None:
+    """Why the rows of `table` below this Sort were not all found through `through`, or
+    None when they were: below it, `start` is read, and only by `start_by`; the link is
+    read, and only by `by`; and each scan of the table is a primary key lookup of one row
+    from a link row."""
+    below = list(nodes(sort.plan))
+    for read, by in ((through.start, through.start_by), (through.link, through.by)):
+        scans = [node for node in below if _reads_table(node, read)]
+        if not scans:
+            return f"nothing below it reads {read}"
+        for node in scans:
+            if not reads_by(node, by):
+                return f"{read} read otherwise than by {by}: {describe(node.plan)}"
+    aliases = {
+        node.plan.get("Alias", through.link) for node in below if _reads_table(node, through.link)
+    }
+    key = _primary_key_of(table)
+    for node in below:
+        if not _reads_table(node, table):
+            continue
+        match = re.fullmatch(r"\((\w+) = (\w+)\.(\w+)\)", node.plan.get("Index Cond", ""))
+        if not (
+            node.type in INDEX_WALKS
+            and match
+            and match[1] == key
+            and match[2] in aliases
+            and match[3] == through.to
+        ):
+            return (
+                f"{table} read otherwise than by its primary key from {through.link}."
+                f"{through.to}: {describe(node.plan)}"
+            )
+    return None
+
+
+def _primary_key_of(table: str) -> str:
+    with connection.cursor() as cursor:
+        return connection.introspection.get_primary_key_column(cursor, table)
+
+
+def sorts_under_limit(
+    plan: dict, table: str, *, found_through: Through | None = None
+) -> list[Finding]:
     """Sort nodes with a Limit above and a scan of `table` below: the rows are all read
     and sorted before the first is passed on, not read in an index's order. (An
     Incremental Sort is not one: it reads in an index's order and sorts only the rows
-    that tie on the index's keys.)"""
+    that tie on the index's keys.) Given `found_through`, a Sort whose rows of `table`
+    were all found through it is bounded by the viewer's share of the link, and passes;
+    one fed by a scan or walk of the table itself does not."""
     found = []
     for node in nodes(plan):
         if node.type != "Sort" or not any(a["Node Type"] == "Limit" for a in node.ancestors):
             continue
-        if any(_reads_table(below, table) for below in nodes(node.plan)):
-            sorted_rows = sum(
-                round(child.get("Actual Rows", 0) * child.get("Actual Loops", 1))
-                for child in node.plan.get("Plans", [])
+        if not any(_reads_table(below, table) for below in nodes(node.plan)):
+            continue
+        reason = ""
+        if found_through is not None:
+            why = _not_found_through(node, table, found_through)
+            if why is None:
+                continue
+            reason = f", not found through {found_through.name} ({why})"
+        sorted_rows = sum(
+            round(child.get("Actual Rows", 0) * child.get("Actual Loops", 1))
+            for child in node.plan.get("Plans", [])
+        )
+        found.append(
+            Finding(
+                SORT, f"a sort of all {sorted_rows:,} rows read, below the Limit{reason}", node.plan
             )
-            found.append(
-                Finding(
-                    SORT, f"a sort of all {sorted_rows:,} rows read, below the Limit", node.plan
-                )
-            )
+        )
     return found
+
+
+def outermost_table(sql: str) -> str | None:
+    """The table a query's outermost FROM names ("meetings_meeting" for a list of
+    meetings); None when it selects from a subquery (a count of a list)."""
+    depth = 0
+    for at, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(" FROM ", at):
+            match = re.match(r' FROM "(\w+)"', sql[at:])
+            return match[1] if match else None
+    return None

@@ -16,11 +16,11 @@ from django.http import QueryDict
 from engagement.accounts.models import Role, Unit, User
 from engagement.accounts.queries import units_visible_to
 from engagement.community.models import Area, CommunityGroup
-from engagement.community.queries import groups_visible_to
 from engagement.dashboards.queries.base import Filters, Period
 from engagement.dashboards.queries.breakdowns import Dimension
 from engagement.gds import GovukFilterForm, date_widget, select_widget
 from engagement.meetings.filters import DATE_RANGE_ERROR
+from engagement.meetings.queries.choices import areas_to_choose, groups_to_choose
 
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2099, 12, 31)
@@ -69,7 +69,8 @@ class DashboardFilterForm(GovukFilterForm):
             del self.fields["unit"]
         else:
             self.fields["unit"].queryset = units_visible_to(user)  # type: ignore[attr-defined]
-        self.fields["group"].queryset = groups_visible_to(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas_to_choose(user)  # type: ignore[attr-defined]
+        self.fields["group"].queryset = groups_to_choose(user).order_by("name")  # type: ignore[attr-defined]
 
     def _in_range(self, name: str) -> datetime.date | None:
         day = self.cleaned_data.get(name)

@@ -1,10 +1,12 @@
 import django_filters
 from django import forms
 
+from engagement.accounts.models import User
 from engagement.community.models import Area, CommunityGroup
 from engagement.gds import GovukFilterForm, date_widget, select_widget
 from engagement.meetings import search
 from engagement.meetings.models import Meeting
+from engagement.meetings.queries.choices import areas_to_choose, groups_to_choose
 from engagement.meetings.queries.meeting import DEFAULT_LIST_ORDER, LIST_ORDERS
 from engagement.pagination import COUNT_CAP, Key, count_up_to
 
@@ -57,7 +59,7 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="date", lookup_expr="lte", label="To", widget=date_widget()
     )
     area = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.order_by("name"), empty_label="Any area", widget=select_widget()
+        queryset=Area.objects.none(), empty_label="Any area", widget=select_widget()
     )
     group = django_filters.ModelChoiceFilter(
         field_name="groups",
@@ -87,10 +89,14 @@ class MeetingFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = MeetingFilterForm
 
-    def __init__(self, data=None, *, groups, **kwargs):
+    def __init__(self, data=None, *, user: User, **kwargs):
         super().__init__(data, **kwargs)
+        groups = groups_to_choose(user)
         self.filters["group"].queryset = groups
         self.form.fields["group"].queryset = groups.order_by("name")
+        areas = areas_to_choose(user)
+        self.filters["area"].queryset = areas
+        self.form.fields["area"].queryset = areas
         if search.search_words((data or {}).get("q") or ""):
             sort = self.form.fields["sort"]
             sort.choices = [("", BEST_MATCH_LABEL), *SORT_CHOICES]

@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 
 from engagement.accounts.models import Role, User
 from engagement.community.models import CommunityGroup
-from engagement.community.queries import groups_visible_to
 from engagement.gds import GovukFilterForm, date_widget, select_widget
 from engagement.meetings.models import FollowUpAction
 from engagement.meetings.queries import follow_up as queries
+from engagement.meetings.queries.choices import groups_to_choose
 
 DUE_RANGE_ERROR = "Enter a date the same as or after the ‘Due from’ date"
 
@@ -91,7 +91,7 @@ class FollowUpFilter(django_filters.FilterSet):
         self.today = today
         if user.role != Role.OFFICER:
             del self.filters["whose"]
-        groups = groups_visible_to(user)
+        groups = groups_to_choose(user)
         self.filters["owed_to"].queryset = groups
         self.form.fields["owed_to"].queryset = groups.order_by("name")
 

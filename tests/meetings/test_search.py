@@ -17,7 +17,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.community.queries import groups_visible_to
 from engagement.meetings import filters, search
 from engagement.meetings.filters import BEST_MATCH_LABEL, MeetingFilter
 from engagement.meetings.models import Meeting
@@ -232,7 +231,7 @@ def test_the_best_matches_come_first_and_a_chosen_sort_is_kept(
         filterset = MeetingFilter(
             {"q": "festival", **params},
             queryset=meeting_list(officer),
-            groups=groups_visible_to(officer),
+            user=officer,
         )
         return [m.purpose for m in filterset.qs]
 
@@ -260,9 +259,7 @@ def test_too_many_matches_to_rank_are_shown_newest_first_and_the_hint_says_so(
     )
     search.refresh_search_vectors()
     monkeypatch.setattr(filters, "RANK_CAP", 1)
-    filterset = MeetingFilter(
-        {"q": "festival"}, queryset=meeting_list(officer), groups=groups_visible_to(officer)
-    )
+    filterset = MeetingFilter({"q": "festival"}, queryset=meeting_list(officer), user=officer)
     assert [m.purpose for m in filterset.qs] == [newer.purpose, meetings["festival"].purpose]
     assert filterset.order_keys() == LIST_ORDERS[DEFAULT_LIST_ORDER]
     assert filterset.counted == (1, True)
@@ -297,9 +294,7 @@ def test_ranked_matches_page_by_cursor_each_once_in_order(officer, unit, area, g
     search.refresh_search_vectors()
 
     def filterset():
-        return MeetingFilter(
-            {"q": "festival"}, queryset=meeting_list(officer), groups=groups_visible_to(officer)
-        )
+        return MeetingFilter({"q": "festival"}, queryset=meeting_list(officer), user=officer)
 
     in_order = [m.purpose for m in filterset().qs]
     assert len(in_order) == len(texts)

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from engagement import clock
-from engagement.community.queries import groups_visible_to
 from engagement.csv_export import (
     Export,
     described_filters,
@@ -30,9 +29,7 @@ def meeting_export(request) -> HttpResponseBase:
     query.pop("page", None)
     list_url = reverse("meetings:meeting-list")
     back_url = f"{list_url}?{query.urlencode()}" if query else list_url
-    filterset = MeetingFilter(
-        query, queryset=queries.meetings_for_export(user), groups=groups_visible_to(user)
-    )
+    filterset = MeetingFilter(query, queryset=queries.meetings_for_export(user), user=user)
     if not filterset.is_valid():
         return refuse_filters(
             request,

@@ -16,7 +16,6 @@ from engagement.accounts.pending import (
     take_held_form,
 )
 from engagement.audit.queries import meeting_history
-from engagement.community.queries import groups_visible_to
 from engagement.gds import error_summary
 from engagement.meetings.filters import MeetingFilter
 from engagement.meetings.forms.bundle import MeetingFormBundle
@@ -46,7 +45,7 @@ def meeting_list(request):
     filterset = MeetingFilter(
         request.GET,
         queryset=queries.meeting_list(request.user),
-        groups=groups_visible_to(request.user),
+        user=request.user,
     )
     page = seek_page(
         filterset.qs,

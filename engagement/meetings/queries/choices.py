@@ -7,6 +7,8 @@ every page with a filter grow with the number of forces, and any other choice co
 find nothing. Each is a subquery bounded by what the viewer sees, never a scan of it.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from engagement.accounts.models import Role, Unit, User
@@ -36,5 +38,5 @@ def groups_to_choose(user: User) -> QuerySet[CommunityGroup]:
     return groups.filter(Q(pk__in=met) | Q(area_id__in=_unit_area(user)))
 
 
-def _unit_area(officer: User) -> QuerySet[Unit]:
-    return Unit.objects.filter(pk=unit_id_of(officer)).values("area_id")
+def _unit_area(officer: User) -> QuerySet[Unit, Any]:
+    return Unit.objects.filter(pk__in=[unit_id_of(officer)]).values("area_id")

@@ -5,6 +5,7 @@ PostgreSQL through psycopg 3. `DEBUG` is off unless asked for, and with it off a
 missing `SECRET_KEY` stops the process at start-up.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -273,6 +274,11 @@ TASKS = {
 }
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# An admin's dashboard computed ahead by `refresh_dashboards` is shown while it is at most
+# this old; after that the page computes the figures live (see dashboards.snapshots).
+DASHBOARD_SNAPSHOT_MAX_AGE = datetime.timedelta(
+    minutes=env_int("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", 60)
+)
 # A corrected dispute with no new review within this many days ends as lapsed.
 DISPUTE_LAPSE_DAYS = env_int("DISPUTE_LAPSE_DAYS", 28)
 

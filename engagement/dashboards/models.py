@@ -56,3 +56,35 @@ class TransparencyReport(WrittenOnce):
             "reports:report-detail",
             kwargs={"start": self.period_start, "end": self.period_end, "version": self.version},
         )
+
+
+class DashboardSnapshot(models.Model):
+    """The admins' dashboard for a period, computed ahead by `refresh_dashboards`.
+
+    An admin's figures cover every meeting in the nation, so computing them takes time
+    that grows with the data; the page shows the latest snapshot instead, with the time
+    it was computed, when it is recent enough (settings.DASHBOARD_SNAPSHOT_MAX_AGE).
+    One row per period and filter, replaced at each refresh: a copy of figures anyone
+    can compute again, not a record.
+    """
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    # Which filter the figures are narrowed by: "" for none, or "risk_level=high".
+    filters_key = models.CharField(max_length=40, blank=True)
+    # [[measure key, encoded figure], ...] in the registry's order (dashboards.snapshots).
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long the figures took to compute.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "filters_key"],
+                name="dashboard_snapshot_one_per_view",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        narrowed = f", {self.filters_key}" if self.filters_key else ""
+        return f"Dashboard {self.period_start} to {self.period_end}{narrowed} at {self.computed_at}"

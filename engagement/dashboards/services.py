@@ -1,5 +1,9 @@
-"""Writes of the dashboards app: approving a transparency report, and the audit of reading
-one. An approved report is frozen (see TransparencyReport)."""
+"""Writes of the dashboards app: approving a transparency report, the audit of reading
+one, and keeping the admins' dashboard computed ahead. An approved report is frozen (see
+TransparencyReport)."""
+
+import datetime
+import time
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -9,9 +13,11 @@ from engagement import clock
 from engagement.accounts.models import Role, User
 from engagement.audit.models import AuditEvent
 from engagement.audit.services import record_event
-from engagement.dashboards.models import TransparencyReport
-from engagement.dashboards.queries.base import Period
+from engagement.dashboards import registry
+from engagement.dashboards.models import DashboardSnapshot, TransparencyReport
+from engagement.dashboards.queries.base import Filters, Period, Scope
 from engagement.dashboards.report import Report, approved_versions, report_for
+from engagement.dashboards.snapshots import encode, filters_key
 
 RECORD_KIND = "transparency-report"
 DRAFT_RECORD_KIND = "transparency-report-draft"
@@ -101,3 +107,28 @@ def report_draft_record_view(*, period: Period, by: User) -> None:
         record_kind=DRAFT_RECORD_KIND,
         detail={"period": period.as_json()},
     )
+
+
+def snapshot_refresh(
+    *, admin: User, period: Period, filters: Filters, now: datetime.datetime
+) -> DashboardSnapshot:
+    """Compute one view of the admins' dashboard as `admin` sees it, and keep it."""
+    key = filters_key(filters)
+    if admin.role != Role.ADMIN or key is None:
+        raise ValueError("Only an admin's whole or risk-level dashboard is computed ahead.")
+    started = time.perf_counter()
+    sections = registry.compute(Scope(user=admin, period=period, filters=filters))
+    figures = [
+        [measure.key, encode(figure)] for section in sections for measure, figure in section.figures
+    ]
+    snapshot, _ = DashboardSnapshot.objects.update_or_create(
+        period_start=period.start,
+        period_end=period.end,
+        filters_key=key,
+        defaults={
+            "figures": figures,
+            "computed_at": now,
+            "seconds": time.perf_counter() - started,
+        },
+    )
+    return snapshot

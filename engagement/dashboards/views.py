@@ -3,9 +3,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from engagement import clock
-from engagement.dashboards import registry
 from engagement.dashboards.forms import DashboardFilterForm
 from engagement.dashboards.queries.base import Scope
+from engagement.dashboards.snapshots import dashboard_figures
 from engagement.gds import error_summary
 
 
@@ -23,7 +23,7 @@ def dashboard(request):
         return render(request, "dashboards/dashboard.html", context, status=400)
 
     scope = Scope(user=request.user, period=form.period(), filters=form.filters())
-    sections = registry.compute(scope)
+    sections, computed_at = dashboard_figures(scope, now=clock.now())
     if as_json:
         measures = {
             measure.key: figure.as_json()
@@ -33,6 +33,8 @@ def dashboard(request):
         return JsonResponse(
             {
                 "period": scope.period.as_json(),
+                # When the figures were computed ahead; null when computed for this answer.
+                "computed_at": computed_at.isoformat() if computed_at else None,
                 "filters": scope.filters.as_json(),
                 "measures": measures,
             }
@@ -45,6 +47,7 @@ def dashboard(request):
             "filter_errors": [],
             "scope": scope,
             "sections": sections,
+            "computed_at": computed_at,
             "json_query": form.query_with(format="json"),
             "filter_query": form.query_with(),
         },

@@ -23,7 +23,6 @@ SQL's, then:
     scripts/with-postgres .venv/bin/python bench/dashboards.py 10000 100000
 """
 
-import argparse
 import statistics
 import sys
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import server
-from bench.server import BenchError, Connection, Server
+from bench.server import Connection, Server
 
 server.setup()
 
@@ -133,16 +132,4 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "sizes",
-        nargs="*",
-        type=server.count,
-        default=[10_000, 1_000_000],
-        metavar="MEETINGS",
-        help="sizes to measure (default: 10000 1000000)",
-    )
-    try:
-        main(parser.parse_args().sizes)
-    except BenchError as error:
-        sys.exit(f"bench/dashboards.py: {error}")
+    server.run_over_sizes(main, doc=__doc__, prog="bench/dashboards.py")

@@ -20,7 +20,6 @@ and the queries. It prints one table with both sizes side by side, then for each
     .venv/bin/python bench/pages.py 1000 5000                            # SQLite
 """
 
-import argparse
 import statistics
 import sys
 from dataclasses import dataclass
@@ -205,16 +204,4 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "sizes",
-        nargs="*",
-        type=server.count,
-        default=[10_000, 1_000_000],
-        metavar="MEETINGS",
-        help="sizes to measure side by side (default: 10000 1000000)",
-    )
-    try:
-        main(parser.parse_args().sizes)
-    except BenchError as error:
-        sys.exit(f"bench/pages.py: {error}")
+    server.run_over_sizes(main, doc=__doc__, prog="bench/pages.py")

@@ -10,6 +10,7 @@ the body, the round-trip time and what bench/middleware.py reported: the server'
 and the queries the request sent.
 """
 
+import argparse
 import atexit
 import html
 import http.client
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -68,6 +70,24 @@ def count(value: str) -> int:
     if number < 1:
         raise ValueError(value)
     return number
+
+
+def run_over_sizes(main: Callable[[list[int]], None], *, doc: str, prog: str) -> None:
+    """Run a benchmark's `main` over the sizes typed (default 10,000 and 1,000,000),
+    ending with the benchmark's own message and status 1 on a BenchError."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    parser.add_argument(
+        "sizes",
+        nargs="*",
+        type=count,
+        default=[10_000, 1_000_000],
+        metavar="MEETINGS",
+        help="sizes to measure side by side (default: 10000 1000000)",
+    )
+    try:
+        main(parser.parse_args().sizes)
+    except BenchError as error:
+        sys.exit(f"{prog}: {error}")
 
 
 def machine() -> str:

@@ -25,8 +25,8 @@ def _role(user: AnyUser) -> Role | None:
 
 def unit_id_of(officer: User) -> int | None:
     """The officer's unit, read once per request: Django keeps the profile on the user,
-    and a plain value lets the database use the (unit, date) index, where a subquery
-    per row would not."""
+    and a plain value lets the database use the unit's indexes, where a subquery per row
+    would not."""
     try:
         return officer.officer_profile.unit_id
     except OfficerProfile.DoesNotExist:

@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from engagement import clock
 from engagement.dashboards import registry
 from engagement.dashboards.forms import MeasureFilterForm
-from engagement.dashboards.queries.base import Scope
+from engagement.dashboards.queries.base import Breakdown, Scope
 from engagement.dashboards.queries.breakdowns import broken_down, dimensions_for
+from engagement.dashboards.templatetags.dashboard_figures import rows_are_records
 from engagement.gds import error_summary
 
 
@@ -42,6 +45,13 @@ def measure_detail(request, key: str):
         if dimension is not None
         else None
     )
+    # A table measure shown a page at a time when it has a row per group (or area, unit),
+    # which grows with the nation; by month or risk level, whole. Its JSON is whole.
+    if rows is None and isinstance(figure, Breakdown):
+        per_page = settings.PAGE_SIZE if rows_are_records(measure.key) else len(figure.rows)
+        table = Paginator(figure.rows, max(per_page, 1)).get_page(request.GET.get("page"))
+    else:
+        table = None
     if as_json:
         return JsonResponse(
             {
@@ -66,6 +76,8 @@ def measure_detail(request, key: str):
             "scope": scope,
             "figure": figure,
             "rows": rows,
+            "table_page": table,
+            "table_rows": Breakdown(rows=list(table.object_list)) if table else None,
             "rows_caption": f"{measure.label} by {rows.dimension.label.lower()}" if rows else "",
             "dimension_links": [
                 (dimension, form.query_with(by=dimension.key, page=None))

@@ -522,10 +522,9 @@ def test_distinct_officers_per_group_is_scoped_by_role(
     assert rows(measures.distinct_officers_per_group(scope(other_liaison))) == [
         ("Southmoor Residents", Count(0)),
     ]
-    # Police see every group, but only meetings of their unit or that they attended.
+    # An officer: the groups of their unit's area and of the meetings they may see (their
+    # unit's, or that they attended), never the nation's.
     assert rows(measures.distinct_officers_per_group(scope(other_unit_officer))) == [
-        ("Northfield Mosque Committee", Count(0)),
-        ("Northfield Youth Forum", Count(0)),
         ("Southmoor Residents", Count(0)),
     ]
 
@@ -627,9 +626,11 @@ def test_coverage_is_scoped_by_role(liaison, other_liaison, other_unit_officer, 
     assert rows(measures.coverage_gap_groups(scope(other_liaison))) == [
         ("Southmoor Residents", Count(90)),
     ]
-    # The other unit's officer sees every group, but none of our unit's meetings: every
-    # active group is a gap to them.
-    assert measures.coverage_gaps(scope(other_unit_officer)) == Count(4)
+    # The other unit's officer: the groups of their unit's area (Southmoor), and none of
+    # our unit's meetings, so Southmoor's group is a gap to them; ours are not theirs.
+    assert rows(measures.coverage_gap_groups(scope(other_unit_officer))) == [
+        ("Southmoor Residents", Count(90)),
+    ]
 
 
 def test_coverage_follows_the_filters(admin_user, unit, other_unit, other_area, coverage_groups):

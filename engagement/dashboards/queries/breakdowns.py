@@ -25,7 +25,6 @@ from django.db.models import QuerySet
 from engagement.accounts.models import Role, User
 from engagement.accounts.queries import units_visible_to
 from engagement.community.models import Area
-from engagement.community.queries import groups_visible_to
 from engagement.dashboards.queries.base import (
     Breakdown,
     Measure,
@@ -33,6 +32,7 @@ from engagement.dashboards.queries.base import (
     Scope,
     month_label,
 )
+from engagement.meetings.queries.choices import groups_to_choose
 
 ROWS_PER_PAGE = 25
 
@@ -94,7 +94,7 @@ def _units(scope: Scope) -> QuerySet:
 
 def _groups(scope: Scope) -> QuerySet:
     """The viewer's groups, those of the chosen area or risk level when one is chosen."""
-    groups = groups_visible_to(scope.user).order_by("name", "pk")
+    groups = groups_to_choose(scope.user).order_by("name", "pk")
     filters = scope.filters
     if filters.group is not None:
         groups = groups.filter(pk=filters.group.pk)

@@ -29,7 +29,6 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from engagement.community.models import Area, CommunityGroup
-from engagement.community.queries import groups_visible_to
 from engagement.dashboards.queries.base import (
     Breakdown,
     Count,
@@ -42,6 +41,7 @@ from engagement.dashboards.queries.base import (
     month_label,
 )
 from engagement.meetings.models import Disclosure, Meeting
+from engagement.meetings.queries.choices import groups_to_choose
 from engagement.meetings.queries.meeting import meetings_visible_to
 
 # Continuity looks back this many days before each meeting's date.
@@ -130,11 +130,13 @@ def _days_before(day: Combinable, days: Combinable) -> Cast:
 
 
 def _group_side(scope: Scope) -> tuple[QuerySet[CommunityGroup], QuerySet[Meeting]]:
-    """For the measures about groups: the groups the viewer may see, narrowed by the
-    area, risk level and group filters (the group's own area), and the in-scope meetings
-    narrowed by the unit filter only, so a group met at a meeting recorded in another area
-    still counts as met."""
-    groups = groups_visible_to(scope.user)
+    """For the measures about groups: the viewer's groups, narrowed by the area, risk
+    level and group filters (the group's own area), and the in-scope meetings narrowed by
+    the unit filter only, so a group met at a meeting recorded in another area still
+    counts as met. The viewer's groups are those their filters offer (queries.choices): an
+    officer's are their unit's area's groups and those of the meetings they may see, not
+    the nation's."""
+    groups = groups_to_choose(scope.user)
     filters = scope.filters
     if filters.area is not None:
         groups = groups.filter(area=filters.area)
@@ -425,8 +427,10 @@ MEASURES: list[Measure] = [
     Measure(
         key="distinct_officers_per_group",
         label="Officers meeting each group",
-        definition="For each community group the viewer may see (narrowed by the chosen "
-        "area and risk level, taken from the group's own area, and by the chosen group), "
+        definition="For each of the viewer's community groups (every group for an admin; "
+        "for an officer, the groups of their unit's area and of the meetings they may see; "
+        "for a liaison, their own), narrowed by the chosen "
+        "area and risk level, taken from the group's own area, and by the chosen group, "
         "by name, the number of different officers who attended (had a disclosure on) at "
         "least one meeting with that group dated in the period whose status is submitted, "
         "reviewed or disputed, that the viewer may see, narrowed by the chosen unit. An "
@@ -437,10 +441,10 @@ MEASURES: list[Measure] = [
     Measure(
         key="coverage_gaps",
         label="Groups not met within their agreed cadence",
-        definition="The number of active community groups the viewer may see (narrowed by "
-        "the chosen area and risk level, taken from the group's own area, and by the "
-        "chosen group) with no meeting within their agreed contact cadence (in days, "
-        "default 90) before the end of the period: none dated from the cadence's number "
+        definition="The number of the viewer's active community groups (as for "
+        "distinct_officers_per_group), narrowed by the chosen area and risk level, taken "
+        "from the group's own area, and by the chosen group, with no meeting within their "
+        "agreed contact cadence (in days, default 90) before the end of the period: none dated from the cadence's number "
         "of days before the period's last day up to that day, counting that first day. "
         "Only meetings dated in the period whose status is submitted, reviewed or "
         "disputed, that the viewer may see, narrowed by the chosen unit, count; a meeting "

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -124,6 +125,23 @@ def breakdown_header(key: str) -> str:
 @register.simple_tag
 def shown(figure: Figure) -> Cells:
     return figure_cells(figure)
+
+
+# Tables with a row per group, area or unit grow with the nation: the dashboard shows a
+# page's worth of their rows, and the measure's own page has them all, a page at a time.
+# A table by month or risk level is shown whole.
+ROWS_OF_RECORDS = {"Group", "Area", "Unit"}
+
+
+def rows_are_records(key: str) -> bool:
+    return breakdown_header(key) in ROWS_OF_RECORDS
+
+
+@register.filter
+def first_rows(breakdown: Breakdown, key: str) -> Breakdown:
+    if not rows_are_records(key):
+        return breakdown
+    return Breakdown(rows=breakdown.rows[: settings.PAGE_SIZE])
 
 
 @register.filter

@@ -12,6 +12,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
+from engagement.govuk_html import GOVUK_FORM_RENDERER
+
 ErrorEntries = list[tuple[str, str]]
 
 
@@ -143,6 +145,9 @@ class GovukFilterForm(forms.Form):
     point at nothing, so each widget is told the ids the template really renders, and
     a field with an error is styled as GOV.UK's errored input or select.
     """
+
+    # Selects written in Python: an admin's lists of areas and groups are the nation's.
+    default_renderer = GOVUK_FORM_RENDERER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

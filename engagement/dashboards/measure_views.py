@@ -9,6 +9,7 @@ from engagement.dashboards import registry
 from engagement.dashboards.forms import MeasureFilterForm
 from engagement.dashboards.queries.base import Breakdown, Scope
 from engagement.dashboards.queries.breakdowns import broken_down, dimensions_for
+from engagement.dashboards.snapshots import measure_figure
 from engagement.dashboards.templatetags.dashboard_figures import rows_are_records
 from engagement.gds import error_summary
 
@@ -38,7 +39,7 @@ def measure_detail(request, key: str):
         return render(request, "dashboards/measure.html", context, status=400)
 
     scope = Scope(user=request.user, period=form.period(), filters=form.filters())
-    figure = measure.compute(scope)
+    figure, computed_at = measure_figure(measure, scope, now=clock.now())
     dimension = form.dimension()
     rows = (
         broken_down(measure, scope, dimension, page_number=request.GET.get("page"))
@@ -59,6 +60,7 @@ def measure_detail(request, key: str):
                 "filters": scope.filters.as_json(),
                 "measure": {"key": measure.key, "label": measure.label},
                 "figure": figure.as_json(),
+                "computed_at": computed_at.isoformat() if computed_at else None,
                 "by": rows.dimension.key if rows else None,
                 "rows": rows.breakdown.as_json()["by"] if rows else None,
                 "page": {"number": rows.page.number, "pages": rows.page.paginator.num_pages}
@@ -75,6 +77,7 @@ def measure_detail(request, key: str):
             "filter_errors": [],
             "scope": scope,
             "figure": figure,
+            "computed_at": computed_at,
             "rows": rows,
             "table_page": table,
             "table_rows": Breakdown(rows=list(table.object_list)) if table else None,

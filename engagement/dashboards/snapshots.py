@@ -26,6 +26,7 @@ from engagement.dashboards.queries.base import (
     Figure,
     Filters,
     Gap,
+    Measure,
     MedianDays,
     Rate,
     Scope,
@@ -104,3 +105,13 @@ def dashboard_figures(
     if snapshot is None:
         return registry.compute(scope), None
     return _sections_from(snapshot.figures), snapshot.computed_at
+
+
+def measure_figure(
+    measure: Measure, scope: Scope, *, now: datetime.datetime
+) -> tuple[Figure | Breakdown, datetime.datetime | None]:
+    """One measure's figure for its own page, from the snapshot when there is one."""
+    snapshot = usable_snapshot(scope, now=now)
+    if snapshot is None:
+        return measure.compute(scope), None
+    return decode(dict(snapshot.figures)[measure.key]), snapshot.computed_at

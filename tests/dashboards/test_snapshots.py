@@ -79,6 +79,17 @@ def test_the_admins_page_shows_the_snapshot_and_when_it_was_computed(
     client.force_login(admin_user)
     html = client.get(URL).content.decode()
     assert "These figures were calculated at 13:00 on 15 June 2026." in html
+    # A measure's page takes its whole-period figure from the snapshot too; its rows are
+    # computed for the request.
+    url = reverse("dashboards:measure", args=["review_coverage"])
+    measure_page = client.get(url, {"by": "month", "format": "json"}).json()
+    assert measure_page["computed_at"] == "2026-06-15T12:00:00+00:00"
+    assert measure_page["figure"]["denominator"] == 3
+    assert sum(row["denominator"] for row in measure_page["rows"].values()) == 4
+    assert (
+        "The figure for the whole period was calculated at 13:00"
+        in client.get(url, {"by": "month"}).content.decode()
+    )
     data = client.get(URL, {"format": "json"}).json()
     assert data["computed_at"] == "2026-06-15T12:00:00+00:00"
     assert data["measures"]["review_coverage"]["denominator"] == 3  # not yet the new one

@@ -161,6 +161,9 @@ class Export(Generic[Row]):
     back_text: str
     # What a row is, singular and plural: "meeting", "meetings".
     row_noun: tuple[str, str] = ("row", "rows")
+    # For the page before the export, a count that may stop early: (rows, more than
+    # that). An admin's every meeting is a million; the audit still counts them all.
+    count_shown: Callable[[], tuple[int, bool]] | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -196,7 +199,7 @@ def export_view(request: HttpRequest, export: Export[Any]) -> HttpResponseBase:
         return streamed_csv(
             export.filename, export.headers, (export.values(row) for row in export.rows())
         )
-    count = export.count()
+    count, more = export.count_shown() if export.count_shown else (export.count(), False)
     singular, plural = export.row_noun
     return render(
         request,
@@ -208,8 +211,8 @@ def export_view(request: HttpRequest, export: Export[Any]) -> HttpResponseBase:
             "export": export,
             "form": form,
             "errors": error_summary(form) if form.is_bound else [],
-            "row_count": count,
-            "row_noun": singular if count == 1 else plural,
+            "row_count": f"more than {count:,}" if more else f"{count:,}",
+            "row_noun": singular if count == 1 and not more else plural,
         },
         status=400 if form.is_bound else 200,
     )

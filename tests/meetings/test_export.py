@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement import pagination
 from engagement.audit.models import AuditEvent
 from engagement.csv_export import BAD_FILTERS_TITLE, REASON_REQUIRED_ERROR
 from engagement.meetings.filters import DATE_RANGE_ERROR
@@ -445,3 +446,18 @@ def test_a_large_export_is_streamed_in_pieces_read_batch_by_batch(
     assert len(rows) == total
     assert len({row["Meeting id"] for row in rows}) == total
     assert exports().get().detail["rows"] == total
+
+
+def test_the_page_counts_no_further_than_the_cap_but_the_audit_counts_every_row(
+    client, monkeypatch, admin_user, unit, area, group
+):
+    MeetingFactory.create_batch(3, unit=unit, area=area, groups=[group])
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    client.force_login(admin_user)
+    html = client.get(URL).content.decode()
+    assert (
+        '<dd class="govuk-summary-list__value" id="export-rows">more than 2 meetings</dd>' in html
+    )
+    response = client.post(URL, ANSWERS)
+    b"".join(response.streaming_content)
+    assert exports().get().detail["rows"] == 3

@@ -17,6 +17,7 @@ from engagement.csv_export import (
 )
 from engagement.meetings.filters import MeetingFilter
 from engagement.meetings.queries import export as queries
+from engagement.pagination import count_up_to
 
 BACK_TEXT = "Back to the meetings"
 
@@ -54,6 +55,7 @@ def meeting_export(request) -> HttpResponseBase:
             filters_in_words=in_words,
             columns=queries.export_columns(user),
             count=meetings.count,
+            count_shown=lambda: count_up_to(meetings),
             rows=lambda: queries.export_rows(meetings),
             back_url=back_url,
             back_text=BACK_TEXT,

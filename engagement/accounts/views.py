@@ -10,6 +10,8 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+    # Django's form views take PUT as POST: a sign-in is a POST only.
+    http_method_names = ["get", "head", "post"]
 
     def form_valid(self, form):
         response = super().form_valid(form)

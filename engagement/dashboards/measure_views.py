@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from engagement import clock
 from engagement.dashboards import registry
@@ -15,6 +16,7 @@ from engagement.gds import error_summary
 
 
 @login_required
+@require_safe
 def measure_detail(request, key: str):
     """One measure for the viewer's scope and filters, over time and by area risk level,
     area, unit or group, one dimension at a time; `?format=json` gives the same rows."""

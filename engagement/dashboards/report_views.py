@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from engagement import clock
 from engagement.accounts.decorators import role_required
@@ -33,6 +33,7 @@ APPROVE_ANCHOR = "#approve"
 
 
 @login_required
+@require_safe
 def report_list(request):
     return render(
         request,
@@ -72,6 +73,7 @@ def _render_draft(
 
 
 @role_required(Role.ADMIN)
+@require_safe
 def report_draft(request):
     """The report of a period as it would be published now (the last 12 months unless
     asked), for an admin to check before approving it."""
@@ -102,6 +104,7 @@ def report_approve(request):
 
 
 @login_required
+@require_safe
 def report_detail(request, start, end, version):
     """One approved version, drawn only from what was frozen when it was approved."""
     period = Period(start=start, end=end)

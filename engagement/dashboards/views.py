@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from engagement import clock
 from engagement.dashboards.forms import DashboardFilterForm
@@ -10,6 +11,7 @@ from engagement.gds import error_summary
 
 
 @login_required
+@require_safe
 def dashboard(request):
     """Every measure for the viewer's scope and the chosen filters; `?format=json` gives
     the same figures by their stable keys, for the force's own BI tools."""

@@ -4,6 +4,7 @@ their own disclosure record beside their unit's."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from engagement import clock
 from engagement.accounts.models import Role, User
@@ -70,6 +71,7 @@ WORK_BY_ROLE = {Role.OFFICER: _officer_work, Role.LIAISON: _liaison_work, Role.A
 
 
 @login_required
+@require_safe
 def home(request):
     """ "My work": what this person should do next, by role."""
     work = WORK_BY_ROLE.get(request.user.role)

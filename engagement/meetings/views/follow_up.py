@@ -14,10 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role
 from engagement.gds import error_summary
+from engagement.http import require_GET_or_POST
 from engagement.meetings.follow_up_filters import FollowUpFilter
 from engagement.meetings.forms.follow_up import (
     TRANSITION_FORMS,
@@ -56,6 +58,7 @@ def _get_visible_action(request, uuid) -> FollowUpAction:
 
 
 @login_required
+@require_safe
 def follow_up_list(request):
     filterset = FollowUpFilter(
         request.GET,
@@ -80,6 +83,7 @@ def follow_up_list(request):
 
 
 @login_required
+@require_safe
 def follow_up_detail(request, uuid):
     action = _get_visible_action(request, uuid)
     services.follow_up_record_view(action=action, by=request.user)
@@ -118,6 +122,7 @@ def _render_form(request, action: FollowUpAction, form: VersionedForm, *, status
 
 
 @login_required
+@require_GET_or_POST
 def follow_up_transition(request, uuid, transition):
     name = TRANSITIONS_BY_SLUG.get(transition)
     if name is None:
@@ -140,6 +145,7 @@ def follow_up_transition(request, uuid, transition):
 
 
 @role_required(Role.LIAISON)
+@require_GET_or_POST
 def report_back_confirm(request, uuid):
     action = _get_visible_action(request, uuid)
     if request.method != "POST":

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from engagement.accounts.models import Role
 from engagement.community.queries import groups_visible_to, liaisons_of
@@ -19,6 +20,7 @@ ROLES_FILTERING_BY_LIAISON = (Role.ADMIN, Role.OFFICER)
 
 
 @login_required
+@require_safe
 def group_list(request):
     user = request.user
     today = timezone.localdate()
@@ -44,6 +46,7 @@ def group_list(request):
 
 
 @login_required
+@require_safe
 def group_detail(request, uuid):
     user = request.user
     today = timezone.localdate()

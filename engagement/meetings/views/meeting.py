@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role
@@ -17,6 +18,7 @@ from engagement.accounts.pending import (
 )
 from engagement.audit.queries import meeting_history
 from engagement.gds import error_summary
+from engagement.http import require_GET_or_POST
 from engagement.meetings.filters import MeetingFilter
 from engagement.meetings.forms.bundle import MeetingFormBundle
 from engagement.meetings.forms.meeting import WithdrawForm
@@ -41,6 +43,7 @@ def _may(user, meeting: Meeting, name: str) -> bool:
 
 
 @login_required
+@require_safe
 def meeting_list(request):
     filterset = MeetingFilter(
         request.GET,
@@ -69,6 +72,7 @@ def meeting_list(request):
 
 
 @login_required
+@require_safe
 def meeting_detail(request, uuid):
     meeting = queries.meeting_for_detail(request.user, uuid)
     if meeting is None:
@@ -164,6 +168,7 @@ def _saved_message(meeting: Meeting, *, submit: bool) -> str:
 
 @keep_post_through_sign_in
 @role_required(Role.OFFICER)
+@require_GET_or_POST
 def meeting_create(request):
     user = request.user
     if request.method != "POST":
@@ -180,6 +185,7 @@ def meeting_create(request):
 
 @keep_post_through_sign_in
 @role_required(Role.OFFICER)
+@require_GET_or_POST
 def meeting_edit(request, uuid):
     user = request.user
     meeting = _get_visible_meeting(request, uuid)
@@ -209,6 +215,7 @@ def meeting_edit(request, uuid):
 
 
 @login_required
+@require_GET_or_POST
 def meeting_withdraw(request, uuid):
     meeting = _get_visible_meeting(request, uuid)
     if not _may(request.user, meeting, "withdraw"):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role, User
@@ -16,6 +17,7 @@ from engagement.accounts.pending import (
     take_held_form,
 )
 from engagement.gds import error_summary
+from engagement.http import require_GET_or_POST
 from engagement.meetings.forms.review import EscalateForm, ReviewForm
 from engagement.meetings.models import Dispute, Meeting
 from engagement.meetings.queries import review as queries
@@ -108,6 +110,7 @@ def _render_review(request, meeting: Meeting, form: ReviewForm, extra: dict, sta
 
 @keep_post_through_sign_in
 @role_required(Role.LIAISON)
+@require_GET_or_POST
 def review_create(request, uuid):
     meeting = queries.meeting_for_review(request.user, uuid)
     if meeting is None:
@@ -167,6 +170,7 @@ def _render_stale(request, meeting: Meeting, message: str):
 
 
 @login_required
+@require_GET_or_POST
 def dispute_escalate(request, uuid):
     dispute = queries.dispute_for_escalation(request.user, uuid)
     if dispute is None or not _may(
@@ -203,6 +207,7 @@ def dispute_escalate(request, uuid):
 
 
 @role_required(Role.ADMIN)
+@require_safe
 def escalated_list(request):
     page = Paginator(queries.escalated_disputes(), settings.PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -1,5 +1,6 @@
-"""Every page declares the methods it takes: anything else is 405, never the page (a PUT
-or DELETE on a meeting answered 200 with the page)."""
+"""What every response says beyond its page (engagement/http.py): each page declares the
+methods it takes, anything else is 405, never the page (a PUT or DELETE on a meeting
+answered 200 with the page); and no signed-in page may be cached."""
 
 import datetime
 import uuid
@@ -72,3 +73,10 @@ def test_a_method_no_page_takes_is_refused(db, client, request, method):
         refused_by[url] = {getattr(client, method)(url).status_code}
     assert {url: codes for url, codes in refused_by.items() if not codes <= {404, 405}} == {}
     assert [url for url, codes in refused_by.items() if 405 not in codes] == []
+
+
+def test_no_signed_in_page_may_be_cached(db, client, request, meeting):
+    client.force_login(request.getfixturevalue("officer"))
+    for url in ("/", "/meetings/", meeting.get_absolute_url(), "/meetings/new/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url

@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
-from engagement.accounts.models import OfficerProfile, Unit, User
+from engagement.accounts.models import OfficerProfile, Role, Unit, User
+from engagement.admin_lists import CheckedListAdmin
 
 
 class OfficerProfileInline(admin.StackedInline):
@@ -10,7 +12,7 @@ class OfficerProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class EngagementUserAdmin(UserAdmin):
+class EngagementUserAdmin(CheckedListAdmin, UserAdmin):
     inlines = [OfficerProfileInline]
     list_display = ["username", "first_name", "last_name", "is_active", "role_names"]
     list_filter = ["groups", "is_active"]
@@ -28,7 +30,26 @@ class EngagementUserAdmin(UserAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CheckedListAdmin):
     list_display = ["name", "area"]
     list_select_related = ["area"]
     search_fields = ["name"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(CheckedListAdmin, GroupAdmin):
+    """The Officer, Liaison and Admin groups are the roles: renaming or deleting one would
+    take every member's role away at a click."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["name"] if _is_role(obj) else []
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_role(obj) and super().has_delete_permission(request, obj)
+
+
+def _is_role(group: Group | None) -> bool:
+    return group is not None and group.name in Role.values

@@ -1,17 +1,18 @@
 from django.contrib import admin
 
+from engagement.admin_lists import CheckedListAdmin
 from engagement.community.models import Area, CommunityGroup
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(CheckedListAdmin):
     list_display = ["name", "code", "risk_level"]
     list_filter = ["risk_level"]
     search_fields = ["name", "code"]
 
 
 @admin.register(CommunityGroup)
-class CommunityGroupAdmin(admin.ModelAdmin):
+class CommunityGroupAdmin(CheckedListAdmin):
     list_display = ["name", "kind", "area", "active", "contact_cadence_days"]
     list_filter = ["kind", "active", "area"]
     list_select_related = ["area"]

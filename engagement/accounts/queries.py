@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from engagement.accounts.models import Role, Unit, User
+from engagement.accounts.models import OfficerProfile, Role, Unit, User
 
 
 def officers() -> QuerySet[User]:
@@ -23,3 +23,15 @@ def units_visible_to(user: User) -> QuerySet[Unit]:
     if user.role == Role.OFFICER:
         return units.filter(officers__user=user)
     return units.none()
+
+
+def unit_id_of(user: User) -> int | None:
+    """An officer's unit, read once per request: Django keeps the profile on the user,
+    and a plain value lets the database use the unit's indexes, where a subquery per row
+    would not. None for anyone else."""
+    if user.role != Role.OFFICER:
+        return None
+    try:
+        return user.officer_profile.unit_id
+    except OfficerProfile.DoesNotExist:
+        return None

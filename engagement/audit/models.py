@@ -59,14 +59,27 @@ class AuditEvent(WrittenOnce):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
         FAILED_SIGN_IN = "failed_sign_in", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        UNLOCK = "unlock", "Unlocked sign-in"
+        RETENTION_KEEP = "retention_keep", "Kept at retention review"
+        RETENTION_DISPOSE = "retention_dispose", "Disposed at retention review"
+        ADMIN_ADD = "admin_add", "Added in the Django admin"
+        ADMIN_CHANGE = "admin_change", "Changed in the Django admin"
+        ADMIN_DELETE = "admin_delete", "Deleted in the Django admin"
 
-    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    at = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="audit_events",
+    )
+    # Who the actor was when they acted: a liaison's summary counts reads by unit and
+    # role without naming anyone, and an officer who moves unit keeps their history.
+    actor_role = models.CharField(max_length=16, blank=True)
+    actor_unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=32, choices=Action.choices)
     # The record acted on: its kind ("meeting", "follow-up", …) and its public id.
@@ -88,13 +101,31 @@ class AuditEvent(WrittenOnce):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # Each search of the audit screen walks one of these in its order, newest first,
+        # and stops at a page.
         indexes = [
-            models.Index(fields=["meeting", "at"], name="audit_meeting_at"),
-            models.Index(fields=["actor", "at"], name="audit_actor_at"),
-            models.Index(fields=["record_kind", "record_id"], name="audit_record"),
+            models.Index(fields=["at", "id"], name="audit_at"),
+            models.Index(fields=["meeting", "at", "id"], name="audit_meeting_at"),
+            models.Index(fields=["actor", "at", "id"], name="audit_actor_at"),
+            models.Index(fields=["action", "at", "id"], name="audit_action_at"),
+            models.Index(fields=["record_kind", "record_id", "at", "id"], name="audit_record"),
         ]
 
     def __str__(self) -> str:
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.record_kind}"
         )
+
+
+class ExportedMeeting(WrittenOnce):
+    """A meeting that went out in an export: a liaison can see how often their group's
+    meetings left the service, and an admin every export that held one meeting."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["meeting", "event"], name="audit_exported_meeting")]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.meeting_id} in export {self.event_id}"

@@ -9,6 +9,7 @@ from django.db import models
 
 from engagement import clock
 from engagement.accounts.models import User
+from engagement.accounts.queries import unit_id_of
 from engagement.audit.models import AuditEvent
 
 if TYPE_CHECKING:  # the log points at a meeting; the audit app never imports meetings
@@ -70,9 +71,12 @@ def record_event(
         record_id = str(getattr(record, "uuid", None) or record.pk)
     else:
         record_id = ""
+    signed_in = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         at=clock.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=signed_in,
+        actor_role=signed_in.role or "" if signed_in else "",
+        actor_unit_id=unit_id_of(signed_in) if signed_in else None,
         action=action,
         record_kind=record_kind,
         record_id=record_id,

@@ -12,10 +12,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from engagement.accounts.models import Role, Unit, User
+from engagement.accounts.queries import unit_id_of
 from engagement.community.models import Area, CommunityGroup
 from engagement.community.queries import groups_visible_to
 from engagement.meetings.models import Meeting
-from engagement.meetings.queries.meeting import meetings_visible_to, unit_id_of
+from engagement.meetings.queries.meeting import meetings_visible_to
 
 
 def areas_to_choose(user: User) -> QuerySet[Area]:

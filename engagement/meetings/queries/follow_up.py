@@ -12,10 +12,11 @@ from uuid import UUID
 from django.db.models import Prefetch, Q, QuerySet
 
 from engagement.accounts.models import User
+from engagement.accounts.queries import unit_id_of
 from engagement.audit.models import AuditEvent
 from engagement.audit.queries import field_label
 from engagement.meetings.models import FollowUpAction, Meeting, ReportBackConfirmation
-from engagement.meetings.queries.meeting import follow_ups_visible_to, unit_id_of
+from engagement.meetings.queries.meeting import follow_ups_visible_to
 
 # How the services name a follow-up action in the audit log.
 RECORD_KIND = "followupaction"

@@ -10,7 +10,8 @@ from uuid import UUID
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from engagement.accounts.models import OfficerProfile, Role, User
+from engagement.accounts.models import Role, User
+from engagement.accounts.queries import unit_id_of
 from engagement.community.models import CommunityGroup
 from engagement.meetings.models import Disclosure, FollowUpAction, Meeting
 from engagement.pagination import Key
@@ -21,16 +22,6 @@ AnyUser = User | AnonymousUser
 
 def _role(user: AnyUser) -> Role | None:
     return user.role if user.is_authenticated else None
-
-
-def unit_id_of(officer: User) -> int | None:
-    """The officer's unit, read once per request: Django keeps the profile on the user,
-    and a plain value lets the database use the unit's indexes, where a subquery per row
-    would not."""
-    try:
-        return officer.officer_profile.unit_id
-    except OfficerProfile.DoesNotExist:
-        return None
 
 
 _ATTENDED_ELSEWHERE = "_meetings_attended_elsewhere"

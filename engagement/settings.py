@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "engagement.meetings",
     "engagement.audit",
     "engagement.dashboards",
+    "engagement.retention",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,11 @@ DASHBOARD_SNAPSHOT_MAX_AGE = datetime.timedelta(
 )
 # A corrected dispute with no new review within this many days ends as lapsed.
 DISPUTE_LAPSE_DAYS = env_int("DISPUTE_LAPSE_DAYS", 28)
+# Retention review (engagement.retention): a meeting is due for review this many years
+# after its date, unless a review kept it until a later date.
+RETENTION_REVIEW_YEARS = env_int("RETENTION_REVIEW_YEARS", 6)
+if RETENTION_REVIEW_YEARS < 1:
+    raise ImproperlyConfigured("RETENTION_REVIEW_YEARS must be 1 or more.")
 
 LOGGING = {
     "version": 1,

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("engagement.meetings.urls")),
     path("dashboards/", include("engagement.dashboards.urls")),
     path("reports/", include("engagement.dashboards.report_urls")),
+    path("retention/", include("engagement.retention.urls")),
     path("admin/", admin.site.urls),
 ]

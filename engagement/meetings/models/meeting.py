@@ -239,6 +239,12 @@ class Meeting(models.Model):
     withdrawal_reason = models.TextField(max_length=SHORT_TEXT, blank=True)
     # Raised by every save; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # Retention review (engagement.retention): when the meeting was disposed of, leaving a
+    # tombstone, and the next review date its latest keep decision set. Both are written
+    # only with a RetentionDecision, which is the record; they are here so that the
+    # review queue reads one index and a disposed meeting refuses every change.
+    disposed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retention_kept_until = models.DateField(null=True, blank=True, editable=False)
     # The list's full-text search on PostgreSQL: purpose, topics, summary and the group
     # names, kept by engagement.meetings.search.refresh_search_vectors (a generated column
     # cannot read the groups). Always empty on SQLite, which searches the text directly.
@@ -288,6 +294,22 @@ class Meeting(models.Model):
             models.Index(fields=["author", "status"], name="meeting_author_status"),
             # A liaison's "awaiting your review", oldest first.
             models.Index(fields=["status", "first_submitted_at"], name="meeting_status_submitted"),
+            # The retention review queue (engagement.retention.queries), oldest first: the
+            # meetings never reviewed, due by their date (nationally, by unit, by area),
+            # and the few kept at a review, due again on the date it set.
+            *(
+                models.Index(
+                    fields=[*leading, "date", "id"],
+                    name=f"meeting_retention_{name}",
+                    condition=Q(disposed_at__isnull=True, retention_kept_until__isnull=True),
+                )
+                for name, leading in (("due", ()), ("unit_due", ("unit",)), ("area_due", ("area",)))
+            ),
+            models.Index(
+                fields=["retention_kept_until", "date", "id"],
+                name="meeting_retention_kept",
+                condition=Q(disposed_at__isnull=True, retention_kept_until__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -371,7 +393,8 @@ class Meeting(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in self.EDITABLE_STATUSES
+        # A disposed meeting is a tombstone: its content is gone and it never changes.
+        return self.status in self.EDITABLE_STATUSES and self.disposed_at is None
 
     def clean(self) -> None:
         errors = {}

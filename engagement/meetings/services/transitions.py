@@ -36,7 +36,14 @@ class Transition:
     requires: tuple[str, ...] = ()
 
     def starts_from(self, record) -> bool:
-        return record.status in self.sources
+        # A disposed meeting (retention review) is a tombstone: no one changes it or what
+        # hangs off it any more; only the system may still lapse a corrected dispute.
+        return record.status in self.sources and (self.may is _system or not _disposed(record))
+
+
+def _disposed(record) -> bool:
+    meeting = record if isinstance(record, Meeting) else record.meeting
+    return meeting.disposed_at is not None
 
 
 def _officer_editing(user: User, meeting: Meeting) -> bool:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "engagement.accounts",
     "engagement.community",
     "engagement.meetings",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "engagement.urls"
@@ -165,7 +168,11 @@ DATABASES = {"default": database_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["engagement.accounts.backends.ProfileBackend"]
+# Axes first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "engagement.accounts.backends.ProfileBackend",
+]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
@@ -178,6 +185,38 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Sign-in lockout (django-axes). After SIGN_IN_FAILURE_LIMIT failed sign-ins the account
+# cannot sign in for SIGN_IN_LOCKOUT_MINUTES, or until an admin unlocks it.
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or SIGN_IN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "SIGN_IN_FAILURE_LIMIT and SIGN_IN_LOCKOUT_MINUTES must be 1 or more."
+    )
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+# Locked by account (username) alone, not by IP address nor by username and IP together.
+# Police networks reach us through a few shared proxies: every officer of a station shows
+# the same address, so a lock by IP would shut out the whole station after one person's
+# typos, and adding the IP to the username would add nothing there while letting someone
+# elsewhere keep guessing from address after address. Locking the account, as the force's
+# own directory does, is the one that holds; an admin can unlock it at once. axes warns
+# (W006) when the IP is not among the parameters, for that reason: silenced knowingly.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The lockout runs from the failure that caused it: tries while locked do not extend it,
+# so the time the page gives is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in proves the password: earlier failures are forgotten.
+AXES_RESET_ON_SUCCESS = True
+# Our own page (GOV.UK, the time it lasts, what to do), answered with axes's 429.
+AXES_LOCKOUT_CALLABLE = "engagement.accounts.views.locked_out"
+# Sign-ins and sign-outs are in the audit log already; locks are found from the user list.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# Never copied into axes's record of a failure: the password, and a form held through
+# sign-in (engagement/accounts/pending.py), which may hold police-only notes.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "pending"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,9 +1,32 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from engagement.accounts.models import OfficerProfile, Role, Unit, User
+from engagement.accounts.queries import lock_ends, with_sign_in_failures
+from engagement.accounts.services import sign_in_unlock
 from engagement.admin_lists import CheckedListAdmin
+
+UNLOCKED_MESSAGE = "Sign-in unlocked for {names}: they can sign in now."
+NOT_LOCKED_MESSAGE = "Not locked, nothing to unlock: {names}."
+
+
+class SignInLockedFilter(admin.SimpleListFilter):
+    """Accounts locked out after failed sign-ins, for an admin to find and unlock."""
+
+    title = "sign-in"
+    parameter_name = "sign_in"
+
+    def lookups(self, request, model_admin):
+        return [("locked", "Locked after failed sign-ins")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "locked":
+            return queryset.filter(sign_in_failures__gte=settings.AXES_FAILURE_LIMIT)
+        return queryset
 
 
 class OfficerProfileInline(admin.StackedInline):
@@ -14,15 +37,39 @@ class OfficerProfileInline(admin.StackedInline):
 @admin.register(User)
 class EngagementUserAdmin(CheckedListAdmin, UserAdmin):
     inlines = [OfficerProfileInline]
-    list_display = ["username", "first_name", "last_name", "is_active", "role_names"]
-    list_filter = ["groups", "is_active"]
+    list_display = ["username", "first_name", "last_name", "is_active", "role_names", "sign_in"]
+    list_filter = [SignInLockedFilter, "groups", "is_active"]
+    actions = ["unlock_sign_in"]
 
     @admin.display(description="Role")
     def role_names(self, user):
         return ", ".join(group.name for group in user.groups.all())
 
+    @admin.display(description="Sign-in")
+    def sign_in(self, user):
+        until = lock_ends(
+            failures=getattr(user, "sign_in_failures", None),
+            last_failed_at=getattr(user, "sign_in_last_failed_at", None),
+        )
+        if until is None:
+            return ""
+        return f"Locked until {date_format(timezone.localtime(until), 'j M Y, H:i')}"
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        return with_sign_in_failures(super().get_queryset(request).prefetch_related("groups"))
+
+    @admin.action(description="Unlock sign-in", permissions=["change"])
+    def unlock_sign_in(self, request, queryset):
+        unlocked, not_locked = [], []
+        for account in queryset.order_by("username"):
+            was_locked = sign_in_unlock(account=account, by=request.user)
+            (unlocked if was_locked else not_locked).append(account.username)
+        if unlocked:
+            self.message_user(request, UNLOCKED_MESSAGE.format(names=", ".join(unlocked)))
+        if not_locked:
+            self.message_user(
+                request, NOT_LOCKED_MESSAGE.format(names=", ".join(not_locked)), messages.WARNING
+            )
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: meetings and the audit log point at them.

@@ -25,6 +25,18 @@ SESSION_EXPIRED_MESSAGE = (
     "typed has been kept, and you can check it and save."
 )
 RESTORED_MESSAGE = "This is what you typed before you were signed out. It has not been saved yet."
+TOO_LARGE_MESSAGE = (
+    "You were signed out because the page was left for a while. What you typed was too "
+    "large to keep while you sign in, so it has not been kept or saved: sign in and enter "
+    "it again."
+)
+# At most this many characters typed (names and values) are held through sign-in. The
+# largest meeting form a person can send, every text at its longest with 20 officers and
+# 20 follow-ups, is about 52,000; a review is far smaller. Past this nothing is held: a
+# signed-out 1 MB POST must not come back as a 1 MB hidden field, nor sit in a session.
+# Signed and compressed, what is held is at most about 270 kB even in text that
+# compresses worst (random characters from a large script), and ~100 kB in English.
+MAX_HELD_CHARACTERS = 100_000
 
 
 def keep_post_through_sign_in(view):
@@ -35,17 +47,25 @@ def keep_post_through_sign_in(view):
         if request.user.is_authenticated or request.method != "POST":
             return login_required(view)(request, *args, **kwargs)
         data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
-        blob = signing.dumps({"path": request.path, "data": data}, salt=SALT, compress=True)
+        if typed_characters(data) > MAX_HELD_CHARACTERS:
+            blob = ""
+            messages.warning(request, TOO_LARGE_MESSAGE)
+        else:
+            blob = signing.dumps({"path": request.path, "data": data}, salt=SALT, compress=True)
+            messages.info(request, SESSION_EXPIRED_MESSAGE)
         context = {
             "form": SignInForm(request),
             "next": request.path,
             "pending": blob,
             "errors": [],
         }
-        messages.info(request, SESSION_EXPIRED_MESSAGE)
         return render(request, "accounts/sign_in.html", context)
 
     return wrapper
+
+
+def typed_characters(data: dict[str, list[str]]) -> int:
+    return sum(len(key) + sum(len(value) for value in values) for key, values in data.items())
 
 
 def hold_for(request, user, blob: str) -> None:

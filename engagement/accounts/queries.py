@@ -1,4 +1,9 @@
-from django.db.models import QuerySet
+from datetime import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from engagement.accounts.models import OfficerProfile, Role, Unit, User
 
@@ -35,3 +40,45 @@ def unit_id_of(user: User) -> int | None:
         return user.officer_profile.unit_id
     except OfficerProfile.DoesNotExist:
         return None
+
+
+def _failures_counting(*, now: datetime) -> QuerySet[AccessAttempt]:
+    """django-axes's records of failed sign-ins that still count towards a lockout: as
+    axes counts them, those whose latest failure is within the lockout time. One record
+    per username, address and browser, so an account's failures are their sum."""
+    return AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
+
+
+def sign_in_locked_until(*, username: str, now: datetime | None = None) -> datetime | None:
+    """When the account `username` may sign in again; None if it is not locked out."""
+    now = now or timezone.now()
+    totals = (
+        _failures_counting(now=now)
+        .filter(username=username)
+        .aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    )
+    return lock_ends(failures=totals["failures"], last_failed_at=totals["last"])
+
+
+def lock_ends(*, failures: int | None, last_failed_at: datetime | None) -> datetime | None:
+    """The end of a lockout, from an account's failures still counting and the latest
+    (tries while locked are not counted: the lockout runs from the failure that caused
+    it). None when the failures are too few to lock it."""
+    if not failures or failures < settings.AXES_FAILURE_LIMIT or last_failed_at is None:
+        return None
+    return last_failed_at + settings.AXES_COOLOFF_TIME
+
+
+def with_sign_in_failures(users: QuerySet[User], *, now: datetime | None = None) -> QuerySet[User]:
+    """Each account with `sign_in_failures` (still counting towards a lockout) and
+    `sign_in_last_failed_at`: two subqueries by username, for a page of accounts."""
+    now = now or timezone.now()
+    own = _failures_counting(now=now).filter(username=OuterRef("username")).order_by()
+    return users.annotate(
+        sign_in_failures=Subquery(
+            own.values("username").annotate(total=Sum("failures_since_start")).values("total")
+        ),
+        sign_in_last_failed_at=Subquery(
+            own.values("username").annotate(last=Max("attempt_time")).values("last")
+        ),
+    )

@@ -1,9 +1,29 @@
+import datetime
+import math
+
+from axes.helpers import get_client_username
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from engagement.accounts import pending
 from engagement.accounts.forms import SignInForm
+from engagement.accounts.queries import sign_in_locked_until
 from engagement.gds import error_summary
+
+LOCKED_OUT_TITLE = "Sign-in locked"
+LOCKED_OUT_ASK_ADMIN = (
+    "If you need to sign in sooner, ask an Engagement Log admin to unlock your account."
+)
+LOCKED_OUT_NOT_YOU = (
+    "If you did not try to sign in, tell an admin: someone else may have been trying your account."
+)
+HELD_FORM_LOST = (
+    "What you typed before you were signed out could not be kept. It has not been saved."
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -31,3 +51,50 @@ class SignInView(auth_views.LoginView):
 
 sign_in = SignInView.as_view()
 sign_out = require_POST(auth_views.LogoutView.as_view())
+
+
+def duration_in_words(minutes: int) -> str:
+    """15 → "15 minutes", 60 → "1 hour", 90 → "1 hour 30 minutes"."""
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+def time_in_words(moment: datetime.datetime, *, today: datetime.date) -> str:
+    """14:32, or 14:32 on 3 June 2026 when not today."""
+    if moment.date() == today:
+        return f"{moment:%H:%M}"
+    return f"{moment:%H:%M} on {moment.day} {moment:%B %Y}"
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes's answer to a sign-in by a locked-out account (AXES_LOCKOUT_CALLABLE,
+    called by its middleware in place of the sign-in page): what happened, until when,
+    and what to do, with axes's status (429) and a Retry-After."""
+    username = str(get_client_username(request, credentials) or "")
+    now = timezone.now()
+    until = sign_in_locked_until(username=username, now=now) or now + settings.AXES_COOLOFF_TIME
+    seconds_left = max(1, math.ceil((until - now).total_seconds()))
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "title": LOCKED_OUT_TITLE,
+            "username": username,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "lockout_length": duration_in_words(
+                int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            ),
+            "until": time_in_words(timezone.localtime(until), today=timezone.localdate(now)),
+            "time_left": duration_in_words(math.ceil(seconds_left / 60)),
+            "ask_admin": LOCKED_OUT_ASK_ADMIN,
+            "not_you": LOCKED_OUT_NOT_YOU,
+            "held_form_lost": HELD_FORM_LOST if request.POST.get("pending") else "",
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    response["Retry-After"] = str(seconds_left)
+    add_never_cache_headers(response)
+    return response

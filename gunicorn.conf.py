@@ -1,0 +1,21 @@
+"""gunicorn's settings for Engagement Log, read from the project folder by default
+(`gunicorn engagement.wsgi`, as the README says to run it in production).
+
+The `Server` header named gunicorn (and, before 23, its version) on every response:
+telling a stranger which server software to look up weaknesses for helps no one here.
+gunicorn has no setting for it; it writes the module value `gunicorn.http.wsgi.SERVER`
+into each response, and `SERVER_SOFTWARE` into the WSGI environment. This file runs in
+gunicorn's master before it starts any worker, so every worker answers with these.
+"""
+
+import gunicorn
+import gunicorn.arbiter
+import gunicorn.http.wsgi
+
+SERVER_NAME = "Engagement Log"
+
+gunicorn.SERVER = SERVER_NAME
+gunicorn.SERVER_SOFTWARE = SERVER_NAME
+gunicorn.http.wsgi.SERVER = SERVER_NAME
+gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_NAME
+gunicorn.arbiter.SERVER_SOFTWARE = SERVER_NAME

@@ -30,6 +30,7 @@ from engagement.dashboards.models import TransparencyReport
 from engagement.dashboards.queries.base import Period
 from engagement.meetings.models import DisclosureConfirmation, Dispute, FollowUpAction, Meeting
 from engagement.meetings.services import follow_up as follow_up_services
+from engagement.meetings.services import meeting as meeting_services
 from tests.factories import FollowUpFactory, MeetingFactory, UserFactory, make_admin
 from tests.meetings.review_steps import answers, review
 
@@ -49,14 +50,30 @@ ROLES: dict[str, str | None] = {
 }
 
 # Where each URL's arguments come from, by URL name (or route, for an unnamed one).
-# Admin pages of a model are filled from `World.admin_objects` instead.
+# Admin pages of a model are filled from `World.admin_objects` instead. A key with a
+# variant in brackets asks the same URL about another record, in another state.
 ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
     "meetings:meeting-detail": lambda w: {"uuid": w.meeting.uuid},
+    "meetings:meeting-detail [draft]": lambda w: {"uuid": w.draft.uuid},
+    "meetings:meeting-detail [withdrawn]": lambda w: {"uuid": w.withdrawn.uuid},
+    "meetings:meeting-detail [another unit's, the officer attended]": lambda w: {
+        "uuid": w.attended_elsewhere.uuid
+    },
     "meetings:meeting-edit": lambda w: {"uuid": w.meeting.uuid},
+    "meetings:meeting-edit [reviewed]": lambda w: {"uuid": w.reviewed.uuid},
+    "meetings:meeting-edit [another unit's, the officer attended]": lambda w: {
+        "uuid": w.attended_elsewhere.uuid
+    },
     "meetings:meeting-withdraw": lambda w: {"uuid": w.meeting.uuid},
+    "meetings:meeting-withdraw [withdrawn]": lambda w: {"uuid": w.withdrawn.uuid},
     "meetings:review-create": lambda w: {"uuid": w.meeting.uuid},
+    "meetings:review-create [draft]": lambda w: {"uuid": w.draft.uuid},
+    "meetings:review-create [reviewed by the liaison]": lambda w: {"uuid": w.reviewed.uuid},
     "meetings:dispute-escalate": lambda w: {"uuid": w.dispute.uuid},
     "meetings:follow-up-detail": lambda w: {"uuid": w.follow_up.uuid},
+    "meetings:follow-up-detail [of a withdrawn meeting]": lambda w: {
+        "uuid": w.withdrawn_follow_up.uuid
+    },
     "meetings:follow-up-transition": lambda w: {
         "uuid": w.follow_up.uuid,
         "transition": "complete",
@@ -83,10 +100,15 @@ ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
 class World:
     users: dict[str, User | None]
     meeting: Meeting
+    draft: Meeting
+    withdrawn: Meeting
+    reviewed: Meeting
+    attended_elsewhere: Meeting
     disputed: Meeting
     dispute: Dispute
     follow_up: FollowUpAction
     reported_back: FollowUpAction
+    withdrawn_follow_up: FollowUpAction
     group: CommunityGroup
     report: TransparencyReport
     admin_objects: dict[type[Model], Model] = field(default_factory=dict)
@@ -105,6 +127,21 @@ def build_world(request) -> World:
     unit, area = fixture("unit"), fixture("area")
     users = {column: fixture(name) if name else None for column, name in ROLES.items()}
     meeting = fixture("meeting")  # submitted, of `unit` and `group`, written by `officer`
+    ours = {"author": officer, "unit": unit, "area": area, "groups": [group], "officers": [officer]}
+    draft = MeetingFactory(**ours, status=Meeting.Status.DRAFT, first_submitted_at=None)
+    withdrawn = meeting_services.meeting_withdraw(
+        meeting=MeetingFactory(**ours), by=officer, reason="Logged twice."
+    )
+    reviewed = MeetingFactory(**ours)
+    review(reviewed, liaison)
+    other_unit_officer = fixture("other_unit_officer")
+    attended_elsewhere = MeetingFactory(
+        author=other_unit_officer,
+        unit=fixture("other_unit"),
+        area=fixture("other_area"),
+        groups=[fixture("other_group")],
+        officers=[other_unit_officer, officer],
+    )
 
     disputed = MeetingFactory(author=officer, unit=unit, area=area, groups=[group])
     disputed.disclosures.create(officer=officer, level="full", method="verbal", timing="start")
@@ -113,6 +150,7 @@ def build_world(request) -> World:
 
     follow_up = FollowUpFactory(meeting=meeting, owner=officer, owed_to=group)
     reported_back = _reported_back(FollowUpFactory(meeting=meeting, owner=officer, owed_to=group))
+    withdrawn_follow_up = FollowUpFactory(meeting=withdrawn, owner=officer, owed_to=group)
 
     report = report_services.report_approve(
         period=Period.last_twelve_months(clock.today()), by=users["admin"]
@@ -126,10 +164,15 @@ def build_world(request) -> World:
     world = World(
         users=users,
         meeting=meeting,
+        draft=draft,
+        withdrawn=withdrawn,
+        reviewed=reviewed,
+        attended_elsewhere=attended_elsewhere,
         disputed=disputed,
         dispute=dispute,
         follow_up=follow_up,
         reported_back=reported_back,
+        withdrawn_follow_up=withdrawn_follow_up,
         group=group,
         report=report,
     )
@@ -214,10 +257,16 @@ class MissingArguments(LookupError):
     pass
 
 
-def arguments_for(route: Route, world: World) -> dict[str, Any]:
-    """The URL's arguments from the world's records; MissingArguments says what to add."""
-    if route.key in ARGUMENTS:
-        return ARGUMENTS[route.key](world)
+def arguments_for(route: Route, world: World, key: str) -> dict[str, Any]:
+    """The arguments of `route` (asked as `key`, itself or a variant) from the world's
+    records; MissingArguments says what to add."""
+    if key in ARGUMENTS:
+        return ARGUMENTS[key](world)
+    if key != route.key:
+        raise MissingArguments(
+            f"{key!r} is a variant of {route.key!r}: add the record it asks about to "
+            "ARGUMENTS in tests/matrix_world.py."
+        )
     wanted = set(route.pattern.pattern.regex.groupindex)
     if not wanted:
         return {}

@@ -2,7 +2,8 @@
 asked by every role, against the answer written below (issue 13).
 
 MATRIX holds one row per URL (its name; its route when it has none) and, in ROLES'
-order, what a GET answers each role. A URL with no row fails, and so does a row whose
+order, what a GET answers each role; a row "<name> [variant]" asks the same URL about
+another record, in another state. A URL with no row fails, and so does a row whose
 URL is gone. A record someone may not see is a 404 whatever the method: every cell whose
 GET is refused (404, 403 or a redirect to sign in) is POSTed too, with an empty body, and
 must be refused the same way (or 405), never answered 200, redirected to a success or 500.
@@ -32,6 +33,8 @@ from tests.matrix_world import (
 # The answers. A number is the status; "302 <URL name>" a redirect there.
 SIGN_IN = "302 accounts:sign-in"  # with ?next= the page asked for
 ADMIN_IN = "302 admin:login"  # the Django admin's sign-in, with ?next= the page
+# Back to the meeting's page, saying why the page asked for is not open to them now.
+TO_MEETING = "302 meetings:meeting-detail"
 # A signed-out POST to a form is answered with the sign-in page itself, holding what was
 # sent until its author signs in again (engagement/accounts/pending.py).
 SIGN_IN_PAGE = "200 the sign-in page"
@@ -50,13 +53,22 @@ MATRIX: dict[str, tuple[int | str, ...]] = {
     "meetings:meeting-create":        (SIGN_IN, 200, 200, 200, 404, 404, 404, 404, 404),
     "meetings:meeting-export":        (SIGN_IN, 200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:meeting-detail":        (SIGN_IN, 200, 200, 404, 200, 404, 200, 200, 200),
+    "meetings:meeting-detail [draft]": (SIGN_IN, 200, 200, 404, 404, 404, 200, 200, 200),
+    "meetings:meeting-detail [withdrawn]": (SIGN_IN, 200, 200, 404, 404, 404, 200, 200, 200),
+    "meetings:meeting-detail [another unit's, the officer attended]": (SIGN_IN, 200, 404, 200, 404, 200, 200, 200, 200),
     "meetings:meeting-edit":          (SIGN_IN, 200, 200, 404, 404, 404, 404, 404, 404),
+    "meetings:meeting-edit [reviewed]": (SIGN_IN, TO_MEETING, TO_MEETING, 404, 404, 404, 404, 404, 404),
+    "meetings:meeting-edit [another unit's, the officer attended]": (SIGN_IN, 200, 404, 200, 404, 404, 404, 404, 404),
     "meetings:meeting-withdraw":      (SIGN_IN, 200, 404, 404, 404, 404, 200, 200, 200),  # its author, or an admin
+    "meetings:meeting-withdraw [withdrawn]": (SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
     "meetings:review-create":         (SIGN_IN, 404, 404, 404, 200, 404, 404, 404, 404),
+    "meetings:review-create [draft]": (SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+    "meetings:review-create [reviewed by the liaison]": (SIGN_IN, 404, 404, 404, TO_MEETING, 404, 404, 404, 404),
     "meetings:dispute-escalated-list": (SIGN_IN, 404, 404, 404, 404, 404, 200, 200, 200),
     "meetings:dispute-escalate":      (SIGN_IN, 200, 200, 404, 200, 404, 404, 404, 404),  # the parties to it
     "meetings:follow-up-list":        (SIGN_IN, 200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:follow-up-detail":      (SIGN_IN, 200, 200, 404, 200, 404, 200, 200, 200),
+    "meetings:follow-up-detail [of a withdrawn meeting]": (SIGN_IN, 200, 200, 404, 404, 404, 200, 200, 200),
     "meetings:follow-up-transition":  (SIGN_IN, 200, 404, 404, 404, 404, 404, 404, 404),  # its owner
     "meetings:report-back-confirm":   (SIGN_IN, 404, 404, 404, 200, 404, 404, 404, 404),
     "meetings:group-list":            (SIGN_IN, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -148,6 +160,11 @@ def missing_row_message(missing: list[Route]) -> str:
     )
 
 
+def base_key(key: str) -> str:
+    """The URL a row asks about: "meetings:meeting-detail [draft]" asks meeting-detail."""
+    return key.split(" [")[0]
+
+
 def test_every_url_has_a_row():
     missing = [route for route in routes() if route.key not in MATRIX]
     assert not missing, missing_row_message(missing)
@@ -155,7 +172,7 @@ def test_every_url_has_a_row():
 
 def test_every_row_is_a_url_that_still_exists():
     keys = {route.key for route in routes()}
-    gone = sorted(set(MATRIX) - keys)
+    gone = sorted(key for key in MATRIX if base_key(key) not in keys)
     assert not gone, f"MATRIX has rows for URLs the URLconf no longer has; remove them: {gone}"
 
 
@@ -221,38 +238,40 @@ def test_every_url_answers_as_the_matrix_says(db, request, capsys):
         if user is not None:
             clients[role].force_login(user)
 
-    pages: list[tuple[Route, str]] = []
+    # (key, URL): every route once, and again for each variant of it in the matrix.
+    pages: list[tuple[str, str]] = []
     failures: list[str] = []
     for route in routes():
-        try:
-            pages.append((route, url_of(route, arguments_for(route, world))))
-        except MissingArguments as missing:
-            failures.append(str(missing))
+        variants = [key for key in MATRIX if key != route.key and base_key(key) == route.key]
+        for key in [route.key, *variants]:
+            try:
+                pages.append((key, url_of(route, arguments_for(route, world, key))))
+            except MissingArguments as missing:
+                failures.append(str(missing))
 
     answers: dict[tuple[str, str], int | str] = {}
-    for route, url in pages:
+    for key, url in pages:
         for role, client in clients.items():
-            answers[route.key, role] = observed(client.get(url), url)
+            answers[key, role] = observed(client.get(url), url)
 
     gets = posts = 0
     unlisted = []
-    for route, url in pages:
-        if route.key not in MATRIX:
-            row = ", ".join(as_token(answers[route.key, role]) for role in ROLES)
-            unlisted.append(f'    "{route.key}": ({row}),')
+    for key, url in pages:
+        if key not in MATRIX:
+            row = ", ".join(as_token(answers[key, role]) for role in ROLES)
+            unlisted.append(f'    "{key}": ({row}),')
             continue
-        for role, expected in zip(ROLES, MATRIX[route.key], strict=True):
+        for role, expected in zip(ROLES, MATRIX[key], strict=True):
             gets += 1
-            got = answers[route.key, role]
+            got = answers[key, role]
             if got != expected:
-                failures.append(f"GET {url} as {role}: {got}, not {expected} ({route.key})")
+                failures.append(f"GET {url} as {role}: {got}, not {expected} ({key})")
             if expected in REFUSALS:
                 posts += 1
                 got = observed(clients[role].post(url), url)
                 if got not in REFUSALS[expected]:
                     failures.append(
-                        f"POST {url} as {role}: {got}, where GET is refused with {expected} "
-                        f"({route.key})"
+                        f"POST {url} as {role}: {got}, where GET is refused with {expected} ({key})"
                     )
     if unlisted:
         failures.append(
@@ -261,7 +280,7 @@ def test_every_url_answers_as_the_matrix_says(db, request, capsys):
         )
     with capsys.disabled():
         print(
-            f"\npermission matrix: {len(pages)} URLs x {len(ROLES)} roles: "
+            f"\npermission matrix: {len(pages)} URLs and variants x {len(ROLES)} roles: "
             f"{gets} GET cells and {posts} POST cells, {gets + posts} checked"
         )
     assert not failures, "\n".join(failures)

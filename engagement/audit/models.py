@@ -77,7 +77,7 @@ class AuditEvent(WrittenOnce):
     )
     # Who the actor was when they acted: a liaison's summary counts reads by unit and
     # role without naming anyone, and an officer who moves unit keeps their history.
-    actor_role = models.CharField(max_length=16, blank=True)
+    actor_role = models.CharField(max_length=16, blank=True, default="")
     actor_unit = models.ForeignKey(
         "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from engagement import clock
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role
+from engagement.audit.reads import note_read
 from engagement.dashboards import services
 from engagement.dashboards.queries.base import Period
 from engagement.dashboards.report import (
@@ -26,6 +27,7 @@ from engagement.dashboards.report import (
     report_for,
 )
 from engagement.dashboards.report_forms import ReportPeriodForm
+from engagement.dashboards.services import DRAFT_RECORD_KIND, RECORD_KIND
 from engagement.gds import error_summary
 
 APPROVED_MESSAGE = "Report approved and published as version {version}."
@@ -59,7 +61,7 @@ def _render_draft(
         except ReportInconsistent:
             context["errors"] = [*context["errors"], (APPROVE_ANCHOR, INCONSISTENT_ERROR)]
             return render(request, "reports/report_draft.html", context, status=503)
-        services.report_draft_record_view(period=period, by=request.user)
+        note_read(request, record_kind=DRAFT_RECORD_KIND, detail={"period": period.as_json()})
         versions = list(approved_versions(period))
         context |= {
             "report": report,
@@ -111,7 +113,7 @@ def report_detail(request, start, end, version):
     report = approved_report(period, version)
     if report is None:
         raise Http404("No such report")
-    services.report_record_view(report=report, by=request.user)
+    note_read(request, record=report, record_kind=RECORD_KIND, detail={"version": report.version})
     return render(
         request,
         "reports/report_detail.html",

@@ -89,26 +89,6 @@ def report_approve(
     return approved
 
 
-def report_record_view(*, report: TransparencyReport, by: User) -> None:
-    record_event(
-        actor=by,
-        action=AuditEvent.Action.VIEW,
-        record=report,
-        record_kind=RECORD_KIND,
-        detail={"version": report.version},
-    )
-
-
-def report_draft_record_view(*, period: Period, by: User) -> None:
-    """A draft is a read of live figures over every record: audited like a record."""
-    record_event(
-        actor=by,
-        action=AuditEvent.Action.VIEW,
-        record_kind=DRAFT_RECORD_KIND,
-        detail={"period": period.as_json()},
-    )
-
-
 def snapshot_refresh(
     *, admin: User, period: Period, filters: Filters, now: datetime.datetime
 ) -> DashboardSnapshot:

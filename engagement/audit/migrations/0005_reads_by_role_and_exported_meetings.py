@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditevent",
             name="actor_role",
-            field=models.CharField(blank=True, max_length=16),
+            field=models.CharField(blank=True, default="", max_length=16),
         ),
         migrations.AddField(
             model_name="auditevent",

@@ -249,13 +249,3 @@ def report_back_confirm(
         changes={"reached the group": ["", confirmation.get_answer_display()]},
     )
     return confirmation
-
-
-def follow_up_record_view(*, action: FollowUpAction, by: User) -> None:
-    record_event(
-        actor=by,
-        action=AuditEvent.Action.VIEW,
-        record=action,
-        record_kind="followupaction",
-        meeting=action.meeting,
-    )

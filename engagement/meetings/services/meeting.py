@@ -324,8 +324,3 @@ def meeting_withdraw(*, meeting: Meeting, by: User, reason: str) -> Meeting:
         reason=reason,
     )
     return locked
-
-
-def meeting_record_view(*, meeting: Meeting, by: User) -> None:
-    """Reads of a meeting are audited too: who looked at what, and when."""
-    record_event(actor=by, action=AuditEvent.Action.VIEW, record=meeting, meeting=meeting)

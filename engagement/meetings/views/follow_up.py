@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from engagement.accounts.decorators import role_required
 from engagement.accounts.models import Role
+from engagement.audit.reads import note_read
 from engagement.gds import error_summary
 from engagement.http import require_GET_or_POST
 from engagement.meetings.follow_up_filters import FollowUpFilter
@@ -86,7 +87,7 @@ def follow_up_list(request):
 @require_safe
 def follow_up_detail(request, uuid):
     action = _get_visible_action(request, uuid)
-    services.follow_up_record_view(action=action, by=request.user)
+    note_read(request, record=action, meeting=action.meeting)
     changes = [
         (t, reverse("meetings:follow-up-transition", args=[action.uuid, transition_slug(t.name)]))
         for t in allowed_transitions(FOLLOW_UP_TRANSITIONS, action, request.user)
@@ -137,7 +138,7 @@ def follow_up_transition(request, uuid, transition):
         # and then the service explains, keeping what was typed.
         if not step.starts_from(action):
             raise Http404("No such change")
-        services.follow_up_record_view(action=action, by=request.user)
+        note_read(request, record=action, meeting=action.meeting)
         return _render_form(request, action, form_class(action=action))
     return _save(
         request, action, form_class(request.POST, action=action), TRANSITION_SERVICES[name]
@@ -151,7 +152,7 @@ def report_back_confirm(request, uuid):
     if request.method != "POST":
         if not services.may_confirm_report_back(request.user, action):
             raise Http404("Nothing to answer")
-        services.follow_up_record_view(action=action, by=request.user)
+        note_read(request, record=action, meeting=action.meeting)
         return _render_form(request, action, ReportBackConfirmForm(action=action))
     form = ReportBackConfirmForm(request.POST, action=action)
     return _save(request, action, form, services.report_back_confirm)

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from engagement.accounts.models import Role
+from engagement.audit.reads import note_read
 from engagement.community.queries import groups_visible_to, liaisons_of
 from engagement.gds import error_summary
 from engagement.meetings.group_filters import GroupFilter
 from engagement.meetings.queries import group as queries
-from engagement.meetings.services.group import group_record_view
 
 # Liaisons see only their own groups, so a filter by liaison would offer only themselves.
 ROLES_FILTERING_BY_LIAISON = (Role.ADMIN, Role.OFFICER)
@@ -53,7 +53,7 @@ def group_detail(request, uuid):
     group = queries.group_for_detail(user=user, uuid=uuid, today=today)
     if group is None:
         raise Http404("No such group")
-    group_record_view(group=group, by=user)
+    note_read(request, record=group)
     latest = queries.latest_meetings_with(group=group, user=user)
     meetings = list(latest[: queries.LATEST_MEETINGS_SHOWN + 1])
     return render(

@@ -17,6 +17,7 @@ from engagement.accounts.pending import (
     take_held_form,
 )
 from engagement.audit.queries import meeting_history
+from engagement.audit.reads import note_read
 from engagement.gds import error_summary
 from engagement.http import require_GET_or_POST
 from engagement.meetings.filters import MeetingFilter
@@ -77,7 +78,7 @@ def meeting_detail(request, uuid):
     meeting = queries.meeting_for_detail(request.user, uuid)
     if meeting is None:
         raise Http404("No such meeting")
-    services.meeting_record_view(meeting=meeting, by=request.user)
+    note_read(request, record=meeting, meeting=meeting)
     user = request.user
     show_internal = queries.can_see_internal_notes(user)
     history = meeting_history(
@@ -194,7 +195,7 @@ def meeting_edit(request, uuid):
         return redirect(meeting)
     if request.method != "POST":
         # The edit form shows the whole record, internal notes included: that is a read.
-        services.meeting_record_view(meeting=meeting, by=user)
+        note_read(request, record=meeting, meeting=meeting)
         if held := take_held_form(request):
             bundle = MeetingFormBundle.from_post(held, meeting=meeting, user=user)
             return _render_held(request, bundle)

@@ -16,6 +16,7 @@ from engagement.accounts.pending import (
     keep_post_through_sign_in,
     take_held_form,
 )
+from engagement.audit.reads import note_read
 from engagement.gds import error_summary
 from engagement.http import require_GET_or_POST
 from engagement.meetings.forms.review import EscalateForm, ReviewForm
@@ -23,7 +24,6 @@ from engagement.meetings.models import Dispute, Meeting
 from engagement.meetings.queries import review as queries
 from engagement.meetings.services import StaleEdit
 from engagement.meetings.services import review as services
-from engagement.meetings.services.meeting import meeting_record_view
 from engagement.meetings.services.transitions import (
     DISPUTE_TRANSITIONS,
     MEETING_TRANSITIONS,
@@ -120,7 +120,7 @@ def review_create(request, uuid):
         return redirect(meeting)
     if request.method != "POST":
         # The form shows the record the liaison judges: that is a read.
-        meeting_record_view(meeting=meeting, by=request.user)
+        note_read(request, record=meeting, meeting=meeting)
         if held := take_held_form(request):
             form, extra = _review_form(meeting, held)
             form.is_valid()
@@ -191,7 +191,7 @@ def dispute_escalate(request, uuid):
                 messages.success(request, ESCALATED_MESSAGE)
                 return redirect(dispute.meeting)
     else:
-        meeting_record_view(meeting=dispute.meeting, by=request.user)
+        note_read(request, record=dispute.meeting, meeting=dispute.meeting)
     return render(
         request,
         "meetings/dispute_escalate.html",

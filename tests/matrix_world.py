@@ -86,6 +86,7 @@ ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
         "end": w.report.period_end,
         "version": w.report.version,
     },
+    "retention:retention-decide": lambda w: {"uuid": w.due_for_review.uuid},
     "admin:app_list": lambda w: {"app_label": "accounts"},
     "admin:auth_user_password_change": lambda w: {"id": w.officer.pk},
     "admin:view_on_site": lambda w: {
@@ -104,6 +105,7 @@ class World:
     withdrawn: Meeting
     reviewed: Meeting
     attended_elsewhere: Meeting
+    due_for_review: Meeting
     disputed: Meeting
     dispute: Dispute
     follow_up: FollowUpAction
@@ -142,6 +144,9 @@ def build_world(request) -> World:
         groups=[fixture("other_group")],
         officers=[other_unit_officer, officer],
     )
+    # Older than the retention period (6 years by default): in the admins' review queue.
+    long_ago = clock.today().replace(year=clock.today().year - 10, day=1)
+    due_for_review = MeetingFactory(**ours, date=long_ago)
 
     disputed = MeetingFactory(author=officer, unit=unit, area=area, groups=[group])
     disputed.disclosures.create(officer=officer, level="full", method="verbal", timing="start")
@@ -168,6 +173,7 @@ def build_world(request) -> World:
         withdrawn=withdrawn,
         reviewed=reviewed,
         attended_elsewhere=attended_elsewhere,
+        due_for_review=due_for_review,
         disputed=disputed,
         dispute=dispute,
         follow_up=follow_up,

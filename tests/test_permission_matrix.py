@@ -81,6 +81,9 @@ MATRIX: dict[str, tuple[int | str, ...]] = {
     "reports:report-draft":           (SIGN_IN, 404, 404, 404, 404, 404, 200, 200, 200),
     "reports:report-approve":         (SIGN_IN, 404, 404, 404, 404, 404, 405, 405, 405),  # POST only
     "reports:report-detail":          (SIGN_IN, 200, 200, 200, 200, 200, 200, 200, 200),
+    # The retention review: admins only.
+    "retention:retention-queue":      (SIGN_IN, 404, 404, 404, 404, 404, 200, 200, 200),
+    "retention:retention-decide":     (SIGN_IN, 404, 404, 404, 404, 404, 200, 200, 200),
     # The Django admin's own pages.
     "admin:index":                    (*NOT_STAFF, 200, 200),
     "admin:login":                    (200, 200, 200, 200, 200, 200, 200, "302 admin:index", "302 admin:index"),

@@ -13,5 +13,6 @@ urlpatterns = [
     path("dashboards/", include("engagement.dashboards.urls")),
     path("reports/", include("engagement.dashboards.report_urls")),
     path("retention/", include("engagement.retention.urls")),
+    path("audit/", include("engagement.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,13 @@
+import re
+import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
-from engagement.audit.models import AuditEvent
+from django.db.models import Q, QuerySet
+
+from engagement.accounts.models import Role, User
+from engagement.audit.models import AuditEvent, ExportedMeeting
+from engagement.pagination import Key
 
 # Field names as a person reads them in a history.
 FIELD_LABELS = {
@@ -69,3 +76,208 @@ def meeting_history(*, meeting, police_only_fields: frozenset[str] | None) -> li
         )
         for event in events
     ]
+
+
+# --- the audit screens --------------------------------------------------------------------
+
+# Newest first, one row in one place: each search walks an index of AuditEvent.Meta in
+# this order (its equality column first, then at and id), so a page stops after a page.
+LOG_ORDER = [Key("at", descending=True), Key("id", descending=True)]
+
+# Record kinds as an admin reads them: record_event's kinds (a model's name, or the kind
+# a service or export names). Any other kind is shown as it is written.
+RECORD_KIND_LABELS = {
+    "meeting": "Meeting",
+    "followupaction": "Follow-up action",
+    "communitygroup": "Community group",
+    "user": "Account",
+    "transparency-report": "Transparency report",
+    "transparency-report-draft": "Transparency report draft",
+    "meetings": "Meetings export",
+    "dashboard": "Dashboard export",
+    "audit events": "Audit log export",
+    "page": "Page",
+}
+# The kinds whose events name one record by its id, to search by kind and id.
+KINDS_WITH_IDS = ("meeting", "followupaction", "communitygroup", "user", "transparency-report")
+# The reference of a record as an admin may paste it: its UUID, or any link holding it.
+UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+# Free text of the log shown on the page is cut to this many characters; the export
+# holds it whole.
+SHOWN_CHARS = 200
+ROLE_LABELS = dict(Role.choices)
+HELD_THE_MEETING = "(held the meeting searched for)"
+
+
+def kind_label(kind: str) -> str:
+    return RECORD_KIND_LABELS.get(kind, kind.replace("-", " ").replace("_", " ").capitalize())
+
+
+def record_reference(text: str) -> str:
+    """A record's id from what an admin typed or pasted: the UUID in a link or a
+    reference (as record_event writes it: lower case, with hyphens), or else the text."""
+    found = UUID_IN_TEXT.search(text)
+    if found is None:
+        return text.strip()
+    return str(uuid.UUID(found[0]))
+
+
+def audit_log() -> QuerySet[AuditEvent]:
+    """Every event, with what a row of the log shows: who (and their unit at the time)
+    and the meeting it is about, read in the same query."""
+    return AuditEvent.objects.select_related("actor", "actor_unit", "meeting")
+
+
+def events_of_meeting(queryset: QuerySet[AuditEvent], *, meeting_id: int) -> QuerySet[AuditEvent]:
+    """Every event about one meeting: its reads and changes (the meeting's index), and
+    the exports that held it (ExportedMeeting), whose event names no one meeting."""
+    exports = list(
+        ExportedMeeting.objects.filter(meeting_id=meeting_id).values_list("event_id", flat=True)
+    )
+    if not exports:
+        return queryset.filter(meeting_id=meeting_id)
+    return queryset.filter(Q(meeting_id=meeting_id) | Q(pk__in=exports))
+
+
+def accounts_matching(*, text: str, most: int) -> list[User]:
+    """Accounts whose username is `text`, or else whose names or username start with
+    each word of it ("sam ok" finds Sam Okafor): at most `most` + 1, to say "more than"."""
+    text = text.strip()
+    accounts = User.objects.prefetch_related("groups").order_by(
+        "last_name", "first_name", "username"
+    )
+    exact = list(accounts.filter(username__iexact=text)[:1])
+    if exact:
+        return exact
+    for word in text.split()[:5]:
+        accounts = accounts.filter(
+            Q(username__istartswith=word)
+            | Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+        )
+    return list(accounts[: most + 1])
+
+
+def account_in_words(user: User) -> str:
+    """ "Sam Okafor (officer, Officer)": enough to tell two people of one name apart."""
+    role = f", {user.role.label}" if user.role else ""
+    name = user.get_full_name()
+    return f"{name} ({user.username}{role})" if name else f"{user.username}{role}"
+
+
+@dataclass
+class LogRow:
+    """One event as a row of the audit log."""
+
+    event: AuditEvent
+    # Searching one meeting: this export held it (the event names no meeting itself).
+    held_meeting: bool = False
+
+    @property
+    def who(self) -> str:
+        return str(self.event.actor) if self.event.actor else "No one signed in"
+
+    @property
+    def role(self) -> str:
+        return str(ROLE_LABELS.get(self.event.actor_role, self.event.actor_role))
+
+    @property
+    def kind(self) -> str:
+        return kind_label(self.event.record_kind) if self.event.record_kind else ""
+
+    @property
+    def of_meeting(self) -> str:
+        """What comes before the meeting's name: "" for the meeting itself, "Follow-up
+        action of " for a record of it."""
+        kind = self.kind
+        return "" if kind in ("", "Meeting") else f"{kind} of "
+
+    @property
+    def record(self) -> str:
+        """The record in words, for the export."""
+        event = self.event
+        if event.meeting is not None:
+            return f"{self.of_meeting}{event.meeting}"
+        held = f" {HELD_THE_MEETING}" if self.held_meeting else ""
+        return f"{self.kind} {event.record_id}".strip() + held
+
+    @cached_property
+    def details(self) -> list[str]:
+        return [shorten(line) for line in detail_in_words(self.event)]
+
+
+def held(event: AuditEvent, *, meeting_id: int | None) -> bool:
+    """Whether, searching one meeting, this event is an export that held it (found
+    through ExportedMeeting: the event itself names no meeting)."""
+    return meeting_id is not None and event.meeting_id != meeting_id
+
+
+def log_rows(events: list[AuditEvent], *, meeting_id: int | None = None) -> list[LogRow]:
+    return [LogRow(event, held_meeting=held(event, meeting_id=meeting_id)) for event in events]
+
+
+def shorten(text: str, most: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def detail_in_words(event: AuditEvent) -> list[str]:
+    """What the event's changes and detail say, a line each: the fields changed (old →
+    new), an export's recipient, rows and filters, a list's filters, the page read."""
+    lines = [
+        f"{field_label(name)}: {_change(old)} → {_change(new)}"
+        for name, (old, new) in _pairs(event.changes)
+    ]
+    detail = dict(event.detail) if isinstance(event.detail, dict) else {"detail": event.detail}
+    if "recipient" in detail:
+        lines.append(f"Sent to: {_in_words(detail.pop('recipient'))}")
+    if "rows" in detail:
+        lines.append(f"Rows: {_in_words(detail.pop('rows'))}")
+    for key, label in (("filters", "Filters"), ("query", "Filters")):
+        if key in detail:
+            filters = detail.pop(key)
+            if filters:
+                lines.append(f"{label}: {_in_words(filters)}")
+    detail.pop("columns", None)  # the export's own headers: in the CSV, not in a row
+    if "path" in detail:
+        detail.pop("page", None)  # the path says it in fewer words
+        lines.append(f"Page: {_in_words(detail.pop('path'))}")
+    if "username" in detail:
+        lines.append(f"Username tried: {_in_words(detail.pop('username'))}")
+    lines += [f"{_label(key)}: {_in_words(value)}" for key, value in detail.items()]
+    return lines
+
+
+def _pairs(changes) -> list[tuple[str, tuple[str, str]]]:
+    if not isinstance(changes, dict):
+        return []
+    pairs = []
+    for name, value in changes.items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            pairs.append((name, (value[0], value[1])))
+        else:
+            pairs.append((name, ("", value)))
+    return pairs
+
+
+def _change(value) -> str:
+    text = _in_words(value)
+    return text if text else "(empty)"
+
+
+def _label(key: str) -> str:
+    text = str(key).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _in_words(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{key} = {_in_words(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_in_words(item) for item in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

@@ -60,7 +60,8 @@ class EngagementUserAdmin(CheckedListAdmin, UserAdmin):
 
     @admin.action(description="Unlock sign-in", permissions=["change"])
     def unlock_sign_in(self, request, queryset):
-        unlocked, not_locked = [], []
+        unlocked: list[str] = []
+        not_locked: list[str] = []
         for account in queryset.order_by("username"):
             was_locked = sign_in_unlock(account=account, by=request.user)
             (unlocked if was_locked else not_locked).append(account.username)

@@ -1,8 +1,8 @@
 import datetime
 import math
 
+from axes.conf import settings  # Django's settings, with django-axes's defaults
 from axes.helpers import get_client_username
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils import timezone

@@ -21,6 +21,8 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar, cast
 
 from django import forms
+from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -28,7 +30,7 @@ from django.utils import dateformat
 from django.utils.http import content_disposition_header
 
 from engagement.audit.models import AuditEvent
-from engagement.audit.services import record_event
+from engagement.audit.services import record_event, record_exported_meetings
 from engagement.gds import error_summary, inner_form_helper, too_long_message, with_character_count
 
 # The first characters a spreadsheet reads as the start of a formula.
@@ -101,7 +103,28 @@ def streamed_csv(
     return response
 
 
+class ReasonCategory(models.TextChoices):
+    """Why data leaves the service, in words a community can be shown: a liaison sees how
+    often their groups' meetings were exported for each, never the reasons' free text."""
+
+    OPERATIONAL = "operational", "Operational policing"
+    OVERSIGHT = "oversight", "Oversight, audit or a complaint"
+    PARTNERSHIP = "partnership", "Sharing with a partner organisation"
+    STATISTICS = "statistics", "Statistics, research or reporting"
+    LEGAL = "legal", "A legal request (subject access, freedom of information, court)"
+    OTHER = "other", "Something else"
+
+
+REASON_CATEGORY_REQUIRED_ERROR = "Choose what kind of need this export is for."
+
+
 class ExportForm(forms.Form):
+    reason_category = forms.ChoiceField(
+        label="What kind of need is it for?",
+        choices=ReasonCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": REASON_CATEGORY_REQUIRED_ERROR},
+    )
     reason = forms.CharField(
         label="Reason for this export",
         help_text="Why you need this export. It is kept in the audit log with the export's "
@@ -125,7 +148,9 @@ class ExportForm(forms.Form):
         # short without a word; the server says when it is too long.
         recipient.widget.attrs.pop("maxlength", None)
         recipient.error_messages["max_length"] = too_long_message(RECIPIENT_MAX)
-        self.helper = inner_form_helper(with_character_count(self, "reason"), "recipient")
+        self.helper = inner_form_helper(
+            "reason_category", with_character_count(self, "reason"), "recipient"
+        )
 
 
 @dataclass(frozen=True)
@@ -164,6 +189,9 @@ class Export(Generic[Row]):
     # For the page before the export, a count that may stop early: (rows, more than
     # that). An admin's every meeting is a million; the audit still counts them all.
     count_shown: Callable[[], tuple[int, bool]] | None = None
+    # For an export of meetings, the meetings it holds: each is linked to the export's
+    # audit event, so their groups' liaisons and the admins see that they went out.
+    meetings: "Callable[[], QuerySet] | None" = None
 
     @property
     def headers(self) -> list[str]:
@@ -184,18 +212,21 @@ def export_view(request: HttpRequest, export: Export[Any]) -> HttpResponseBase:
         # Counted just before the rows are read: the audit says how many were asked for
         # without holding them all; a meeting saved in that moment may add or drop one.
         rows = export.count()
-        record_event(
+        event = record_event(
             actor=request.user,
             action=AuditEvent.Action.EXPORT,
             record_kind=export.record_kind,
             reason=form.cleaned_data["reason"],
             detail={
+                "reason_category": form.cleaned_data["reason_category"],
                 "recipient": form.cleaned_data["recipient"],
                 "filters": export.filters,
                 "rows": rows,
                 "columns": export.headers,
             },
         )
+        if export.meetings is not None:
+            record_exported_meetings(event=event, meetings=export.meetings())
         return streamed_csv(
             export.filename, export.headers, (export.values(row) for row in export.rows())
         )

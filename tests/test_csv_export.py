@@ -12,6 +12,7 @@ from django.http import QueryDict, StreamingHttpResponse
 
 from engagement.csv_export import (
     BOM,
+    REASON_CATEGORY_REQUIRED_ERROR,
     REASON_MAX,
     REASON_REQUIRED_ERROR,
     RECIPIENT_MAX,
@@ -143,19 +144,28 @@ def test_the_form_needs_a_reason_and_a_recipient():
     form = ExportForm({"reason": "  ", "recipient": ""})
     assert not form.is_valid()
     assert form.errors == {
+        "reason_category": [REASON_CATEGORY_REQUIRED_ERROR],
         "reason": [REASON_REQUIRED_ERROR],
         "recipient": [RECIPIENT_REQUIRED_ERROR],
     }
 
 
 def test_the_form_limits_reason_and_recipient():
-    form = ExportForm({"reason": "x" * (REASON_MAX + 1), "recipient": "y" * (RECIPIENT_MAX + 1)})
+    form = ExportForm(
+        {
+            "reason_category": "other",
+            "reason": "x" * (REASON_MAX + 1),
+            "recipient": "y" * (RECIPIENT_MAX + 1),
+        }
+    )
     assert not form.is_valid()
     assert form.errors == {
         "reason": [too_long_message(REASON_MAX)],
         "recipient": [too_long_message(RECIPIENT_MAX)],
     }
-    form = ExportForm({"reason": "x" * REASON_MAX, "recipient": "y" * RECIPIENT_MAX})
+    form = ExportForm(
+        {"reason_category": "other", "reason": "x" * REASON_MAX, "recipient": "y" * RECIPIENT_MAX}
+    )
     assert form.is_valid()
 
 

@@ -5,12 +5,12 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import connection, models
 
 from engagement import clock
 from engagement.accounts.models import User
 from engagement.accounts.queries import unit_id_of
-from engagement.audit.models import AuditEvent
+from engagement.audit.models import AuditEvent, ExportedMeeting
 
 if TYPE_CHECKING:  # the log points at a meeting; the audit app never imports meetings
     from engagement.meetings.models import Meeting
@@ -85,3 +85,20 @@ def record_event(
         reason=reason,
         detail=detail or {},
     )
+
+
+def record_exported_meetings(*, event: AuditEvent, meetings: models.QuerySet) -> None:
+    """Link each meeting of an export to its event in one INSERT … SELECT: an export of
+    every meeting is recorded without reading a meeting into Python."""
+    exported = meetings.order_by().annotate(exported_id=models.F("pk")).values("exported_id")
+    ids, params = exported.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(ExportedMeeting._meta.db_table)
+    columns = ", ".join(
+        quote(ExportedMeeting._meta.get_field(f).column) for f in ("event", "meeting")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT %s, exported_id FROM ({ids}) exported",
+            [event.pk, *params],
+        )

@@ -279,7 +279,11 @@ def test_rows_come_a_page_at_a_time_and_the_queries_are_bounded_by_the_page(
 # --- the export of a breakdown --------------------------------------------------------
 
 EXPORT_URL = reverse("dashboards:dashboard-export")
-REASON = {"reason": "Quarterly board paper", "recipient": "Force engagement board"}
+REASON = {
+    "reason_category": "statistics",
+    "reason": "Quarterly board paper",
+    "recipient": "Force engagement board",
+}
 
 
 def exported(response) -> list[dict]:

@@ -39,7 +39,11 @@ DASHBOARD_URL = reverse("dashboards:dashboard")
 # Midday on 15 June 2026: the default period is 16 June 2025 to 15 June 2026.
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
 PERIOD = {"start": "2025-06-16", "end": "2026-06-15"}
-ANSWERS = {"reason": "Board paper on transparency", "recipient": "Police and crime panel"}
+ANSWERS = {
+    "reason_category": "statistics",
+    "reason": "Board paper on transparency",
+    "recipient": "Police and crime panel",
+}
 HEADERS = [column.header for column in COLUMNS]
 FULL, PARTIAL, NONE = Disclosure.Level.FULL, Disclosure.Level.PARTIAL, Disclosure.Level.NONE
 
@@ -168,6 +172,7 @@ def test_the_export_is_one_audit_event_with_reason_recipient_filters_and_rows(
     assert event.record_kind == "dashboard"
     assert event.reason == ANSWERS["reason"]
     assert event.detail == {
+        "reason_category": "statistics",
         "recipient": ANSWERS["recipient"],
         # As given, with the period the figures are for.
         "filters": {"risk_level": "high", "measure": "disclosure_rate_full", **PERIOD},

@@ -74,13 +74,15 @@ def test_an_officer_exports_the_meetings_they_filtered_and_an_admin_a_dashboard_
     expect(page.get_by_text("Focus: Targeted")).to_be_visible()
     check_page(page, "export-meetings")
 
-    # No reason: the page says so, by the field too, and keeps the recipient.
+    # No reason: the page says so, by the field too, and keeps what was chosen and typed.
+    page.get_by_label("Oversight, audit or a complaint").check()
     page.get_by_label("Recipient").fill(RECIPIENT)
     page.get_by_role("button", name="Download CSV").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text(REASON_REQUIRED_ERROR)
     expect(page.locator(".govuk-form-group--error")).to_contain_text(REASON_REQUIRED_ERROR)
     expect(page.get_by_label("Recipient")).to_have_value(RECIPIENT)
+    expect(page.get_by_label("Oversight, audit or a complaint")).to_be_checked()
     check_page(page, "export-meetings-no-reason")
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
@@ -93,6 +95,7 @@ def test_an_officer_exports_the_meetings_they_filtered_and_an_admin_a_dashboard_
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert (event.actor, event.reason) == (officer, REASON)
     assert event.detail["recipient"] == RECIPIENT
+    assert event.detail["reason_category"] == "oversight"
     assert event.detail["filters"] == {"focus": "targeted", "sort": "-date"}
     assert event.detail["rows"] == 2
 
@@ -108,6 +111,7 @@ def test_an_officer_exports_the_meetings_they_filtered_and_an_admin_a_dashboard_
     expect(page.get_by_text("Area risk level: High")).to_be_visible()
     expect(page.get_by_text("Section: Transparency")).to_be_visible()
     check_page(page, "export-dashboard")
+    page.get_by_label("Statistics, research or reporting").check()
     page.get_by_label("Reason for this export").fill("Transparency board paper")
     page.get_by_label("Recipient").fill("Police and crime panel")
     rows = download(page)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement import pagination
-from engagement.audit.models import AuditEvent
+from engagement.audit.models import AuditEvent, ExportedMeeting
 from engagement.csv_export import BAD_FILTERS_TITLE, REASON_REQUIRED_ERROR
 from engagement.meetings.filters import DATE_RANGE_ERROR
 from engagement.meetings.models import Disclosure, Meeting
@@ -25,7 +25,11 @@ from tests.factories import DisclosureFactory, MeetingFactory
 
 URL = reverse("meetings:meeting-export")
 LIST_URL = reverse("meetings:meeting-list")
-ANSWERS = {"reason": "Quarterly review with the force lead", "recipient": "Force engagement team"}
+ANSWERS = {
+    "reason_category": "oversight",
+    "reason": "Quarterly review with the force lead",
+    "recipient": "Force engagement team",
+}
 POLICE_HEADERS = [column.header for column in POLICE_COLUMNS]
 LIAISON_HEADERS = [column.header for column in LIAISON_COLUMNS]
 SECRET = "Secret internal note for police eyes only."
@@ -51,7 +55,9 @@ def header_of(response) -> list[str]:
 def export(client, user, params=None, **answers):
     client.force_login(user)
     query = f"?{'&'.join(f'{k}={v}' for k, v in (params or {}).items())}" if params else ""
-    return client.post(URL + query, answers or ANSWERS)
+    return client.post(
+        URL + query, {"reason_category": "oversight", **answers} if answers else ANSWERS
+    )
 
 
 def ids(rows) -> list[str]:
@@ -150,11 +156,29 @@ def test_the_export_is_a_csv_of_the_meetings_and_one_audit_event(
     assert event.record_kind == "meetings"
     assert event.reason == ANSWERS["reason"]
     assert event.detail == {
+        "reason_category": "oversight",
         "recipient": ANSWERS["recipient"],
         "filters": {"status": "submitted", "q": "Community"},
         "rows": 1,
         "columns": POLICE_HEADERS,
     }
+
+
+def test_each_meeting_that_went_out_is_linked_to_its_export(
+    client, officer, unit, area, second_group, meeting, other_meeting
+):
+    elsewhere = MeetingFactory(author=officer, unit=unit, area=area, groups=[second_group])
+    parsed(export(client, officer, {"group": second_group.pk}))
+    parsed(export(client, officer))
+    narrow, everything = exports().order_by("pk")
+    linked = ExportedMeeting.objects.values_list("event", "meeting")
+    assert sorted(linked) == sorted(
+        [(narrow.pk, elsewhere.pk), (everything.pk, elsewhere.pk), (everything.pk, meeting.pk)]
+    )
+    # Never a meeting the exporter may not see, nor any for an export refused.
+    assert not ExportedMeeting.objects.filter(meeting=other_meeting).exists()
+    export(client, officer, reason="")
+    assert ExportedMeeting.objects.count() == 3
 
 
 def test_each_export_is_one_audit_event(client, officer, meeting):
@@ -415,11 +439,12 @@ def test_the_query_count_does_not_grow_with_meetings(
     bulk_meetings(40, officer=officer, unit=unit, area=area, group=group)
     many = queries_to_export(client)
     assert few == many
-    # Session and account (3), the count, the audit event, the meetings and, per batch
-    # of CHUNK_SIZE, their groups and disclosures; saving the session.
-    with django_assert_max_num_queries(10):
+    # Session and account (3), the count, the audit event and its meetings linked in one
+    # insert, the meetings and, per batch of CHUNK_SIZE, their groups and disclosures;
+    # saving the session. The page before: the same, and the read log's insert.
+    with django_assert_max_num_queries(11):
         client.get(URL)
-    assert many <= 12
+    assert many <= 13
 
 
 def test_a_large_export_is_streamed_in_pieces_read_batch_by_batch(

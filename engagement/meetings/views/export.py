@@ -57,6 +57,7 @@ def meeting_export(request) -> HttpResponseBase:
             count=meetings.count,
             count_shown=lambda: count_up_to(meetings),
             rows=lambda: queries.export_rows(meetings),
+            meetings=lambda: meetings,
             back_url=back_url,
             back_text=BACK_TEXT,
             row_noun=("meeting", "meetings"),

@@ -215,6 +215,10 @@ AXES_LOCKOUT_CALLABLE = "engagement.accounts.views.locked_out"
 # Sign-ins and sign-outs are in the audit log already; locks are found from the user list.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
+# What axes stores of a sign-in is cut to fit its tables (engagement/accounts/lockout.py):
+# an overlong username or a NUL byte in a header was a 500 on PostgreSQL.
+AXES_HANDLER = "engagement.accounts.lockout.DatabaseHandler"
+AXES_USERNAME_CALLABLE = "engagement.accounts.lockout.username_tried"
 # Never copied into axes's record of a failure: the password, and a form held through
 # sign-in (engagement/accounts/pending.py), which may hold police-only notes.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "pending"]

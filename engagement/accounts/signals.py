@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from engagement.accounts.lockout import storable
 from engagement.accounts.models import User
 from engagement.audit.models import AuditEvent
 from engagement.audit.services import record_event
@@ -28,7 +29,7 @@ def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
         actor=None,
         action=AuditEvent.Action.FAILED_SIGN_IN,
         record_kind="user",
-        detail={"username": str(credentials.get("username", ""))[:150]},
+        detail={"username": storable(str(credentials.get("username", "")))[:150]},
     )
 
 
@@ -40,7 +41,7 @@ def audit_lockout(sender, request, username, **kwargs):
     failures = getattr(request, "axes_failures_since_start", None)
     if failures is None:
         return
-    username = str(username or "")[:150]
+    username = storable(str(username or ""))[:150]
     record_event(
         actor=None,
         action=AuditEvent.Action.LOCKED_OUT,

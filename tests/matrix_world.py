@@ -31,6 +31,7 @@ from engagement.dashboards.queries.base import Period
 from engagement.meetings.models import DisclosureConfirmation, Dispute, FollowUpAction, Meeting
 from engagement.meetings.services import follow_up as follow_up_services
 from engagement.meetings.services import meeting as meeting_services
+from engagement.retention import services as retention_services
 from tests.factories import FollowUpFactory, MeetingFactory, UserFactory, make_admin
 from tests.meetings.review_steps import answers, review
 
@@ -87,6 +88,11 @@ ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
         "version": w.report.version,
     },
     "retention:retention-decide": lambda w: {"uuid": w.due_for_review.uuid},
+    "retention:retention-decide [disposed]": lambda w: {"uuid": w.disposed.uuid},
+    "meetings:meeting-detail [disposed]": lambda w: {"uuid": w.disposed.uuid},
+    "meetings:meeting-edit [disposed]": lambda w: {"uuid": w.disposed.uuid},
+    "meetings:meeting-withdraw [disposed]": lambda w: {"uuid": w.disposed.uuid},
+    "meetings:review-create [disposed]": lambda w: {"uuid": w.disposed.uuid},
     "admin:app_list": lambda w: {"app_label": "accounts"},
     "admin:auth_user_password_change": lambda w: {"id": w.officer.pk},
     "admin:view_on_site": lambda w: {
@@ -106,6 +112,7 @@ class World:
     reviewed: Meeting
     attended_elsewhere: Meeting
     due_for_review: Meeting
+    disposed: Meeting
     disputed: Meeting
     dispute: Dispute
     follow_up: FollowUpAction
@@ -147,6 +154,15 @@ def build_world(request) -> World:
     # Older than the retention period (6 years by default): in the admins' review queue.
     long_ago = clock.today().replace(year=clock.today().year - 10, day=1)
     due_for_review = MeetingFactory(**ours, date=long_ago)
+    disposed = MeetingFactory(**ours, date=long_ago)
+    retention_services.retention_dispose(
+        meeting=disposed,
+        by=users["admin"],
+        rationale="Past its retention period; nothing calls for keeping it.",
+        expected_version=disposed.version,
+        expected_decision=None,
+    )
+    disposed.refresh_from_db()
 
     disputed = MeetingFactory(author=officer, unit=unit, area=area, groups=[group])
     disputed.disclosures.create(officer=officer, level="full", method="verbal", timing="start")
@@ -174,6 +190,7 @@ def build_world(request) -> World:
         reviewed=reviewed,
         attended_elsewhere=attended_elsewhere,
         due_for_review=due_for_review,
+        disposed=disposed,
         disputed=disputed,
         dispute=dispute,
         follow_up=follow_up,

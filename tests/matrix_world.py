@@ -60,16 +60,20 @@ ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
     "meetings:meeting-detail [another unit's, the officer attended]": lambda w: {
         "uuid": w.attended_elsewhere.uuid
     },
+    "meetings:meeting-detail [disposed]": lambda w: {"uuid": w.disposed.uuid},
     "meetings:meeting-edit": lambda w: {"uuid": w.meeting.uuid},
     "meetings:meeting-edit [reviewed]": lambda w: {"uuid": w.reviewed.uuid},
     "meetings:meeting-edit [another unit's, the officer attended]": lambda w: {
         "uuid": w.attended_elsewhere.uuid
     },
+    "meetings:meeting-edit [disposed]": lambda w: {"uuid": w.disposed.uuid},
     "meetings:meeting-withdraw": lambda w: {"uuid": w.meeting.uuid},
     "meetings:meeting-withdraw [withdrawn]": lambda w: {"uuid": w.withdrawn.uuid},
+    "meetings:meeting-withdraw [disposed]": lambda w: {"uuid": w.disposed.uuid},
     "meetings:review-create": lambda w: {"uuid": w.meeting.uuid},
     "meetings:review-create [draft]": lambda w: {"uuid": w.draft.uuid},
     "meetings:review-create [reviewed by the liaison]": lambda w: {"uuid": w.reviewed.uuid},
+    "meetings:review-create [disposed]": lambda w: {"uuid": w.disposed.uuid},
     "meetings:dispute-escalate": lambda w: {"uuid": w.dispute.uuid},
     "meetings:follow-up-detail": lambda w: {"uuid": w.follow_up.uuid},
     "meetings:follow-up-detail [of a withdrawn meeting]": lambda w: {
@@ -89,10 +93,6 @@ ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
     },
     "retention:retention-decide": lambda w: {"uuid": w.due_for_review.uuid},
     "retention:retention-decide [disposed]": lambda w: {"uuid": w.disposed.uuid},
-    "meetings:meeting-detail [disposed]": lambda w: {"uuid": w.disposed.uuid},
-    "meetings:meeting-edit [disposed]": lambda w: {"uuid": w.disposed.uuid},
-    "meetings:meeting-withdraw [disposed]": lambda w: {"uuid": w.disposed.uuid},
-    "meetings:review-create [disposed]": lambda w: {"uuid": w.disposed.uuid},
     "admin:app_list": lambda w: {"app_label": "accounts"},
     "admin:auth_user_password_change": lambda w: {"id": w.officer.pk},
     "admin:view_on_site": lambda w: {
@@ -164,8 +164,7 @@ def build_world(request) -> World:
     )
     disposed.refresh_from_db()
 
-    disputed = MeetingFactory(author=officer, unit=unit, area=area, groups=[group])
-    disputed.disclosures.create(officer=officer, level="full", method="verbal", timing="start")
+    disputed = MeetingFactory(**ours)
     review(disputed, liaison, confirmations=answers(disputed, DisclosureConfirmation.Answer.NO))
     dispute = Dispute.objects.get(meeting=disputed, status=Dispute.Status.OPEN)
 

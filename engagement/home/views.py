@@ -1,6 +1,8 @@
 """The home page, "my work": what this person should do next, by role; and for an officer,
 their own disclosure record beside their unit's."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,9 +10,11 @@ from django.views.decorators.http import require_safe
 
 from engagement import clock
 from engagement.accounts.models import Role, User
+from engagement.audit.access import access_period, access_to
 from engagement.dashboards.queries.base import Filters, Period, Scope
 from engagement.dashboards.queries.own_record import disclosure_record, side_by_side, unit_of
 from engagement.meetings.queries import home as queries
+from engagement.meetings.queries.meeting import meetings_visible_to
 
 HOME_LIST_LIMIT = 10
 
@@ -41,7 +45,8 @@ def own_record(officer: User) -> dict:
     }
 
 
-def _officer_work(user) -> dict:
+def _officer_work(request) -> dict:
+    user = request.user
     return {
         "disputes": first_few(queries.disputes_for(user)),
         "drafts": first_few(queries.drafts_of(user)),
@@ -50,7 +55,19 @@ def _officer_work(user) -> dict:
     }
 
 
-def _liaison_work(user) -> dict:
+def _access_to_groups_of(request) -> dict:
+    """How often the liaison's groups' meetings were opened and exported, over a period
+    they choose."""
+    form, days = access_period(request.GET)
+    since = clock.now() - datetime.timedelta(days=days)
+    return {
+        "access_form": form,
+        "access": access_to(meetings_visible_to(request.user), since=since),
+    }
+
+
+def _liaison_work(request) -> dict:
+    user = request.user
     today = timezone.localdate()
     awaiting = first_few(queries.awaiting_review_by(user))
     for meeting in awaiting["rows"]:
@@ -60,10 +77,11 @@ def _liaison_work(user) -> dict:
         "my_disputes": first_few(queries.disputes_raised_by(user)),
         "to_confirm": first_few(queries.report_backs_to_confirm(user)),
         "owed": first_few(queries.follow_ups_owed_to_groups_of(user)),
+        **_access_to_groups_of(request),
     }
 
 
-def _admin_work(user) -> dict:
+def _admin_work(request) -> dict:
     return {"escalated": first_few(queries.escalated_disputes())}
 
 
@@ -75,5 +93,5 @@ WORK_BY_ROLE = {Role.OFFICER: _officer_work, Role.LIAISON: _liaison_work, Role.A
 def home(request):
     """ "My work": what this person should do next, by role."""
     work = WORK_BY_ROLE.get(request.user.role)
-    context = work(request.user) if work else {}
+    context = work(request) if work else {}
     return render(request, "home/home.html", context)

@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement.audit.models import AuditEvent
+from engagement.audit.services import record_event
 from engagement.meetings.models import Dispute, Meeting, Review
 from tests.factories import (
     ConfirmationFactory,
@@ -54,6 +56,7 @@ def test_query_count_is_bounded(
         attendee = make_officer(unit=unit)
         DisclosureFactory(meeting=meeting, officer=attendee)
         FollowUpFactory(meeting=meeting, owner=attendee, owed_to=group)
+        record_event(actor=attendee, action=AuditEvent.Action.VIEW, meeting=meeting)
     disclosures = list(meeting.disclosures.all())
     reviews = []
     for _ in range(rows):
@@ -71,7 +74,8 @@ def test_query_count_is_bounded(
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.DISPUTED)
     for viewer in (officer, liaison):
         client.force_login(viewer)
-        with django_assert_max_num_queries(18):
+        # Who has opened it: opens, exports and the exports' needs, counted (3).
+        with django_assert_max_num_queries(21):
             response = client.get(meeting.get_absolute_url())
         assert response.status_code == 200
         assert response.content.decode().count('class="govuk-summary-card"') == rows

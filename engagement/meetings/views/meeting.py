@@ -16,6 +16,7 @@ from engagement.accounts.pending import (
     keep_post_through_sign_in,
     take_held_form,
 )
+from engagement.audit.access import access_to
 from engagement.audit.queries import meeting_history
 from engagement.audit.reads import note_read
 from engagement.gds import error_summary
@@ -95,6 +96,7 @@ def meeting_detail(request, uuid):
             "show_internal": show_internal,
             "can_edit": queries.can_edit(user, meeting),
             "can_withdraw": "withdraw" in allowed,
+            "access": access_to([meeting.pk]),
             # A liaison opens only the actions owed to their own groups.
             "openable_follow_ups": set(
                 queries.follow_ups_visible_to(user)

@@ -66,7 +66,7 @@ def page_name(request: HttpRequest) -> str:
 
 
 def log_read(request: HttpRequest, read: Read) -> AuditEvent:
-    detail = {"page": page_name(request), "path": request.path}
+    detail: dict[str, Any] = {"page": page_name(request), "path": request.path}
     if query := query_asked(request):
         detail["query"] = query
     return record_event(

@@ -94,9 +94,7 @@ def record_exported_meetings(*, event: AuditEvent, meetings: models.QuerySet) ->
     ids, params = exported.query.sql_with_params()
     quote = connection.ops.quote_name
     table = quote(ExportedMeeting._meta.db_table)
-    columns = ", ".join(
-        quote(ExportedMeeting._meta.get_field(f).column) for f in ("event", "meeting")
-    )
+    columns = f"{quote('event_id')}, {quote('meeting_id')}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT %s, exported_id FROM ({ids}) exported",

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from engagement import clock
 from engagement.accounts.models import Unit
 from engagement.community.models import Area
-from engagement.gds import GovukFilterForm, inner_form_helper, select_widget, too_long_message
+from engagement.gds import (
+    GovukFilterForm,
+    inner_form_helper,
+    select_widget,
+    too_long_message,
+    with_character_count,
+)
 from engagement.retention.models import (
     NEXT_REVIEW_IN_FUTURE_ERROR,
     NEXT_REVIEW_REQUIRED_ERROR,
@@ -71,7 +77,7 @@ class DecisionForm(forms.Form):
         self.helper = inner_form_helper(
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field("next_review_on"),
-            Field.textarea("rationale", rows=5),
+            with_character_count(self, "rationale"),
             Field.checkbox("confirm_disposal"),
             Field("version"),
             Field("latest_decision"),

@@ -250,9 +250,7 @@ def test_nothing_is_deleted(full_meeting, admin_user):
 # --- after disposal: a tombstone ------------------------------------------------------------
 
 
-def test_a_disposed_meeting_offers_no_change_to_anyone(
-    due_meeting, officer, liaison, admin_user
-):
+def test_a_disposed_meeting_offers_no_change_to_anyone(due_meeting, officer, liaison, admin_user):
     due_meeting.status = Meeting.Status.SUBMITTED
     action = FollowUpFactory(meeting=due_meeting, owner=officer, due_date=DUE_DATE)
     assert allowed_transitions(MEETING_TRANSITIONS, due_meeting, liaison)

@@ -87,7 +87,7 @@ class AuditFilter(django_filters.FilterSet):
 
     def filter_record(self, queryset, name, value: RecordSearch):
         if value.meeting is not None:
-            return events_of_meeting(queryset, meeting_id=value.meeting.pk)
+            return events_of_meeting(queryset, meeting_id=value.meeting.pk, exports=value.exports)
         return queryset.filter(record_kind=value.kind, record_id=value.record_id)
 
     def filter_nothing(self, queryset, name, value):

@@ -12,6 +12,7 @@ from engagement.accounts.models import User
 from engagement.audit.queries import (
     UUID_IN_TEXT,
     accounts_matching,
+    exports_holding,
     kind_label,
     record_reference,
 )
@@ -37,6 +38,8 @@ class RecordSearch:
     function), or a record of another kind by its id."""
 
     meeting: Model | None = None
+    # The export events that held the meeting.
+    exports: tuple[int, ...] = ()
     kind: str = ""
     record_id: str = ""
 
@@ -95,5 +98,6 @@ class AuditFilterForm(GovukFilterForm):
         if meeting is None:
             self.add_error("record", MEETING_NOT_FOUND.format(text=text))
         else:
-            cleaned["record"] = RecordSearch(meeting=meeting)
+            exports = tuple(exports_holding(meeting_id=meeting.pk))
+            cleaned["record"] = RecordSearch(meeting=meeting, exports=exports)
         return cleaned

@@ -1,13 +1,15 @@
 import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
+from engagement import pagination
 from engagement.accounts.models import Role, User
 from engagement.audit.models import AuditEvent, ExportedMeeting
-from engagement.pagination import Key
+from engagement.pagination import Key, SeekPage, seek_page
 
 # Field names as a person reads them in a history.
 FIELD_LABELS = {
@@ -122,21 +124,75 @@ def record_reference(text: str) -> str:
     return str(uuid.UUID(found[0]))
 
 
+# What a row of the log reads of the people, units and meetings it names: a meeting's
+# long texts and search vector are never read for its name.
+ROW_FIELDS = (
+    *(field.name for field in AuditEvent._meta.concrete_fields),
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+    "actor_unit__name",
+    "meeting__uuid",
+    "meeting__date",
+    "meeting__purpose",
+)
+
+
 def audit_log() -> QuerySet[AuditEvent]:
     """Every event, with what a row of the log shows: who (and their unit at the time)
     and the meeting it is about, read in the same query."""
-    return AuditEvent.objects.select_related("actor", "actor_unit", "meeting")
+    return AuditEvent.objects.select_related("actor", "actor_unit", "meeting").only(*ROW_FIELDS)
 
 
-def events_of_meeting(queryset: QuerySet[AuditEvent], *, meeting_id: int) -> QuerySet[AuditEvent]:
-    """Every event about one meeting: its reads and changes (the meeting's index), and
-    the exports that held it (ExportedMeeting), whose event names no one meeting."""
-    exports = list(
+def exports_holding(*, meeting_id: int) -> list[int]:
+    """The export events that held one meeting (ExportedMeeting's index on the meeting):
+    an export names no one meeting, so its event is found through this link."""
+    return list(
         ExportedMeeting.objects.filter(meeting_id=meeting_id).values_list("event_id", flat=True)
     )
+
+
+def events_of_meeting(
+    queryset: QuerySet[AuditEvent], *, meeting_id: int, exports: Sequence[int]
+) -> QuerySet[AuditEvent]:
+    """Every event about one meeting: its reads and changes (the meeting's index), and
+    the exports that held it (`exports`, from exports_holding)."""
     if not exports:
         return queryset.filter(meeting_id=meeting_id)
     return queryset.filter(Q(meeting_id=meeting_id) | Q(pk__in=exports))
+
+
+def log_page(
+    events: QuerySet[AuditEvent],
+    *,
+    cursor: str | None,
+    per_page: int,
+    meeting_id: int | None = None,
+    exports: Sequence[int] = (),
+) -> SeekPage:
+    """A page of the log, newest first, after (or before) `cursor`.
+
+    One meeting's events are two lists no one index holds in order: its own events (the
+    meeting's index) and the exports that held it (by primary key). Asked as one query
+    with OR, the planner may walk the whole log's newest-first index testing each row,
+    reading the log back to the meeting's time to fill a page. So each list is paged on
+    its own (the page's rows and one more, beyond the same cursor: a cursor is a place
+    in the log's order, whatever the list), and the page is read from those rows alone;
+    its count is the two lists' counts.
+    """
+    if meeting_id is None:
+        return seek_page(events, LOG_ORDER, cursor=cursor, per_page=per_page)
+    branches = [events.filter(meeting_id=meeting_id)]
+    if exports:
+        branches.append(events.filter(pk__in=exports))
+    windows = [
+        seek_page(branch, LOG_ORDER, cursor=cursor, per_page=per_page + 1) for branch in branches
+    ]
+    window = [row.pk for each in windows for row in each.rows]
+    page = seek_page(events.filter(pk__in=window), LOG_ORDER, cursor=cursor, per_page=per_page)
+    counted = sum(each.count for each in windows)
+    more = any(each.more_than_count for each in windows) or counted > pagination.COUNT_CAP
+    return replace(page, count=min(counted, pagination.COUNT_CAP), more_than_count=more)
 
 
 def accounts_matching(*, text: str, most: int) -> list[User]:

@@ -26,7 +26,7 @@ from engagement.csv_export import (
 )
 from engagement.gds import error_summary
 from engagement.http import require_GET_or_POST
-from engagement.pagination import count_up_to, seek_page
+from engagement.pagination import count_up_to
 
 BACK_TEXT = "Back to the audit log"
 EXPORT_WHAT = "audit events"
@@ -65,11 +65,13 @@ def _choose_person_links(filterset: AuditFilter, query: QueryDict) -> list[tuple
 def audit_list(request):
     query = _without_paging(request)
     filterset = _filterset(request, query)
-    page = seek_page(
+    record = filterset.record_found
+    page = queries.log_page(
         filterset.qs,
-        queries.LOG_ORDER,
         cursor=request.GET.get("cursor"),
         per_page=settings.PAGE_SIZE,
+        meeting_id=_meeting_id(filterset),
+        exports=record.exports if record is not None else (),
     )
     person = filterset.person_found
     return render(
@@ -81,7 +83,7 @@ def audit_list(request):
             "page": page,
             "rows": queries.log_rows(page.rows, meeting_id=_meeting_id(filterset)),
             "person": queries.account_in_words(person) if person else "",
-            "record": filterset.record_found,
+            "record": record,
             "person_links": _choose_person_links(filterset, query),
             "query": query.urlencode(),
         },

@@ -397,3 +397,35 @@ def test_others_are_not_offered_it(client, request, meeting, who):
     html = html_of(client.get(meeting.get_absolute_url()))
     assert LIST_URL not in html
     assert "Who has read this meeting" not in html
+
+
+def test_a_meetings_pages_interleave_its_events_and_exports_and_walk_back(
+    signed_in, officer, admin_user, meeting, other_meeting, settings
+):
+    """Its own events and the exports that held it are paged as two lists (see
+    queries.log_page): together, in order, each once, forwards and back."""
+    settings.PAGE_SIZE = 3
+    base = local(2026, 2, 1, 9)
+    own, held = [], []
+    for minute in range(14):
+        at = base + datetime.timedelta(minutes=minute)
+        if minute % 3 == 1:
+            export = event_at(at, actor=admin_user, action=Action.EXPORT, record_kind="meetings")
+            ExportedMeeting.objects.create(event=export, meeting=meeting)
+            held.append(export)
+        elif minute % 5 == 4:
+            other = event_at(at, actor=officer, action=Action.VIEW, meeting=other_meeting)
+            ExportedMeeting.objects.create(event=other, meeting=other_meeting)
+        else:
+            own.append(event_at(at, actor=officer, action=Action.VIEW, meeting=meeting))
+    expected = [e.at.isoformat() for e in sorted(own + held, key=lambda e: e.at, reverse=True)]
+    pages = [html_of(signed_in.get(LIST_URL, {"record": str(meeting.uuid)}))]
+    assert f"{len(expected)} events" in pages[0]
+    while (following := _follow(signed_in, pages[-1], "next")) is not None:
+        pages.append(following)
+    assert [moment for page in pages for moment in listed_ids(page)] == expected
+    assert all(len(listed_ids(page)) == 3 for page in pages[:-1])
+    back = [pages[-1]]
+    while (previous := _follow(signed_in, back[-1], "prev")) is not None:
+        back.append(previous)
+    assert [listed_ids(page) for page in reversed(back)] == [listed_ids(page) for page in pages]

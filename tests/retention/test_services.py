@@ -232,6 +232,7 @@ def test_a_disposed_meeting_is_no_longer_found_by_its_removed_words(full_meeting
     def found(word):
         return search.search_meetings(Meeting.objects.all(), [word]).filter(pk=full_meeting.pk)
 
+    search.refresh_search_vector(full_meeting)  # as the services that write it do
     assert found("friendly").exists()  # from the summary
     dispose(full_meeting, admin_user)
     assert not found("friendly").exists()

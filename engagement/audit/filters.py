@@ -7,6 +7,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from engagement.accounts.models import User
@@ -87,8 +88,24 @@ class AuditFilter(django_filters.FilterSet):
 
     def filter_record(self, queryset, name, value: RecordSearch):
         if value.meeting is not None:
-            return events_of_meeting(queryset, meeting_id=value.meeting.pk, exports=value.exports)
+            # Left to `events` and to queries.log_page: a meeting's events and the exports
+            # that held it are two lists, read one by one (see log_page).
+            return queryset
         return queryset.filter(record_kind=value.kind, record_id=value.record_id)
+
+    @property
+    def events(self) -> QuerySet[AuditEvent]:
+        """Every event the filters find, a meeting's exports included (`qs` leaves the
+        meeting out: a page reads it through log_page)."""
+        record = self.record_found
+        if record is None or record.meeting is None:
+            return self.qs
+        return events_of_meeting(self.qs, meeting_id=record.meeting.pk, exports=record.exports)
+
+    @property
+    def meeting_id(self) -> int | None:
+        record = self.record_found
+        return record.meeting.pk if record is not None and record.meeting is not None else None
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -179,6 +179,8 @@ def log_page(
     its own (the page's rows and one more, beyond the same cursor: a cursor is a place
     in the log's order, whatever the list), and the page is read from those rows alone;
     its count is the two lists' counts.
+
+    `events` are those the other filters find, the meeting not yet among them.
     """
     if meeting_id is None:
         return seek_page(events, LOG_ORDER, cursor=cursor, per_page=per_page)

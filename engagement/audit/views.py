@@ -45,11 +45,6 @@ def _without_paging(request: HttpRequest) -> QueryDict:
     return query
 
 
-def _meeting_id(filterset: AuditFilter) -> int | None:
-    record = filterset.record_found
-    return record.meeting.pk if record is not None and record.meeting is not None else None
-
-
 def _choose_person_links(filterset: AuditFilter, query: QueryDict) -> list[tuple[str, str]]:
     """When a name matches several accounts: each, linked to the log narrowed to them."""
     links = []
@@ -70,7 +65,7 @@ def audit_list(request):
         filterset.qs,
         cursor=request.GET.get("cursor"),
         per_page=settings.PAGE_SIZE,
-        meeting_id=_meeting_id(filterset),
+        meeting_id=filterset.meeting_id,
         exports=record.exports if record is not None else (),
     )
     person = filterset.person_found
@@ -81,7 +76,7 @@ def audit_list(request):
             "filter": filterset,
             "filter_errors": error_summary(filterset.form, with_labels=True),
             "page": page,
-            "rows": queries.log_rows(page.rows, meeting_id=_meeting_id(filterset)),
+            "rows": queries.log_rows(page.rows, meeting_id=filterset.meeting_id),
             "person": queries.account_in_words(person) if person else "",
             "record": record,
             "person_links": _choose_person_links(filterset, query),
@@ -124,8 +119,8 @@ def audit_export(request) -> HttpResponseBase:
             back_url=back_url,
             back_text=BACK_TEXT,
         )
-    events = filterset.qs.order_by(*(key.order_by() for key in queries.LOG_ORDER))
-    meeting_id = _meeting_id(filterset)
+    events = filterset.events.order_by(*(key.order_by() for key in queries.LOG_ORDER))
+    meeting_id = filterset.meeting_id
     return export_view(
         request,
         Export(

@@ -55,6 +55,24 @@ def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
+# PostgreSQL keeps no NUL character in text or jsonb, and refuses the whole insert: a
+# NUL put in a URL (a read's query is logged) answered every page with a 500 there.
+# Kept as U+FFFD, the replacement character, so the event says something was there.
+NUL = "\x00"
+REPLACEMENT = "\ufffd"
+
+
+def storable(value):
+    """`value` with every NUL in its strings (keys too) replaced, for the database."""
+    if isinstance(value, str):
+        return value.replace(NUL, REPLACEMENT)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value
+
+
 def record_event(
     *,
     actor: User | AnonymousUser | None,
@@ -81,9 +99,9 @@ def record_event(
         record_kind=record_kind,
         record_id=record_id,
         meeting=meeting,
-        changes=changes or {},
-        reason=reason,
-        detail=detail or {},
+        changes=storable(changes or {}),
+        reason=storable(reason),
+        detail=storable(detail or {}),
     )
 
 

@@ -23,3 +23,26 @@ def test_record_event_names_the_record_by_its_public_id(officer, meeting):
     event = record_event(actor=officer, action=AuditEvent.Action.VIEW, record=meeting)
     assert (event.record_kind, event.record_id) == ("meeting", str(meeting.uuid))
     assert event.actor == officer
+
+
+def test_a_nul_in_what_is_recorded_is_kept_as_a_replacement_character(officer):
+    # PostgreSQL refuses NUL in text and jsonb: a read of "?q=%00" answered 500 (fuzzing).
+    event = record_event(
+        actor=officer,
+        action=AuditEvent.Action.VIEW,
+        reason="a\x00b",
+        changes={"purpose": ["x\x00", "y"]},
+        detail={"query": {"q\x00": ["\x00", "ok"]}, "rows": 3},
+    )
+    event.refresh_from_db()
+    assert event.reason == "a\ufffdb"
+    assert event.changes == {"purpose": ["x\ufffd", "y"]}
+    assert event.detail == {"query": {"q\ufffd": ["\ufffd", "ok"]}, "rows": 3}
+
+
+def test_a_page_asked_for_with_a_nul_is_answered_and_its_read_logged(client, officer):
+    client.force_login(officer)
+    response = client.get("/meetings/?q=%00&x%00=1")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, actor=officer)
+    assert event.detail["query"]["q"] == ["\ufffd"]

@@ -303,8 +303,11 @@ class DemoBuilder:
                 self.groups_by_area.setdefault(group.area_id, []).append(group)
 
     def meetings(self, count: int) -> None:
-        for _ in range(count):
-            self.meeting()
+        for index in range(count):
+            # The last two are years old, so the admins' retention review queue shows
+            # meetings due (RETENTION_REVIEW_YEARS, 6 by default, after their date).
+            old = count >= 20 and index >= count - 2
+            self.meeting(days_ago=6 * 365 + 60 + 300 * (count - index) if old else None)
         # Disputes corrected long ago and never re-reviewed end as they would in use.
         disputes_lapse()
 
@@ -317,15 +320,16 @@ class DemoBuilder:
     def later(self, moment: datetime, *, days: int) -> datetime:
         return min(moment + timedelta(days=self.rng.randint(1, days)), timezone.now())
 
-    def meeting(self) -> None:
-        """One meeting's life, replayed through the services at the moments it happened."""
+    def meeting(self, *, days_ago: int | None = None) -> None:
+        """One meeting's life, replayed through the services at the moments it happened;
+        within the last year unless `days_ago` says when."""
         rng = self.rng
         unit = rng.choice(list(self.units.values()))
         officers = self.officers_by_unit[unit.pk]
         groups = self.groups_by_area.get(unit.area_id) or []
         if not groups:
             return
-        day = self.today - timedelta(days=rng.randint(0, 364))
+        day = self.today - timedelta(days=rng.randint(0, 364) if days_ago is None else days_ago)
         chosen = rng.sample(groups, k=min(len(groups), rng.choice([1, 1, 1, 2])))
         author = rng.choice(officers)
         attending = [

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from engagement import pagination
 from engagement.accounts.models import Role, User
 from engagement.audit.models import AuditEvent, ExportedMeeting
+from engagement.csv_export import ReasonCategory
 from engagement.pagination import Key, SeekPage, seek_page
 
 # Field names as a person reads them in a history.
@@ -109,6 +110,7 @@ UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?
 SHOWN_CHARS = 200
 ROLE_LABELS = dict(Role.choices)
 HELD_THE_MEETING = "(held the meeting searched for)"
+REASON_CATEGORIES = {str(value): str(label) for value, label in ReasonCategory.choices}
 
 
 def kind_label(kind: str) -> str:
@@ -286,6 +288,9 @@ def detail_in_words(event: AuditEvent) -> list[str]:
         for name, (old, new) in _pairs(event.changes)
     ]
     detail = dict(event.detail) if isinstance(event.detail, dict) else {"detail": event.detail}
+    if "reason_category" in detail:
+        category = detail.pop("reason_category")
+        lines.append(f"Kind of need: {REASON_CATEGORIES.get(category, _in_words(category))}")
     if "recipient" in detail:
         lines.append(f"Sent to: {_in_words(detail.pop('recipient'))}")
     if "rows" in detail:
@@ -296,6 +301,10 @@ def detail_in_words(event: AuditEvent) -> list[str]:
             if filters:
                 lines.append(f"{label}: {_in_words(filters)}")
     detail.pop("columns", None)  # the export's own headers: in the CSV, not in a row
+    if event.record_id or event.meeting_id:
+        # A read of a record: the record column names it; its page's address adds nothing.
+        detail.pop("page", None)
+        detail.pop("path", None)
     if "path" in detail:
         detail.pop("page", None)  # the path says it in fewer words
         lines.append(f"Page: {_in_words(detail.pop('path'))}")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from engagement import clock
 from engagement.accounts.decorators import role_required
-from engagement.accounts.models import Role
+from engagement.accounts.models import Role, User
 from engagement.audit import queries
 from engagement.audit.filters import AuditFilter
 from engagement.csv_export import (
@@ -34,8 +34,8 @@ EXPORT_RECORD_KIND = "audit events"
 PAGING = ("cursor",)
 
 
-def _filterset(request: HttpRequest, query: QueryDict) -> AuditFilter:
-    return AuditFilter(query, queryset=queries.audit_log(), user=request.user)
+def _filterset(user: User, query: QueryDict) -> AuditFilter:
+    return AuditFilter(query, queryset=queries.audit_log(), user=user)
 
 
 def _without_paging(request: HttpRequest) -> QueryDict:
@@ -59,7 +59,7 @@ def _choose_person_links(filterset: AuditFilter, query: QueryDict) -> list[tuple
 @require_safe
 def audit_list(request):
     query = _without_paging(request)
-    filterset = _filterset(request, query)
+    filterset = _filterset(request.user, query)
     record = filterset.record_found
     page = queries.log_page(
         filterset.qs,
@@ -110,7 +110,7 @@ def audit_export(request) -> HttpResponseBase:
     query = _without_paging(request)
     list_url = reverse("audit:audit-list")
     back_url = f"{list_url}?{query.urlencode()}" if query else list_url
-    filterset = _filterset(request, query)
+    filterset = _filterset(request.user, query)
     if not filterset.is_valid():
         return refuse_filters(
             request,

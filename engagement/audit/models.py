@@ -107,6 +107,7 @@ class AuditEvent(WrittenOnce):
             models.Index(fields=["at", "id"], name="audit_at"),
             models.Index(fields=["meeting", "at", "id"], name="audit_meeting_at"),
             models.Index(fields=["actor", "at", "id"], name="audit_actor_at"),
+            models.Index(fields=["actor", "action", "at", "id"], name="audit_actor_action_at"),
             models.Index(fields=["action", "at", "id"], name="audit_action_at"),
             models.Index(fields=["record_kind", "record_id", "at", "id"], name="audit_record"),
         ]

@@ -20,7 +20,7 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.db import DataError, transaction
+from django.db import DataError
 
 from engagement.audit.models import AuditEvent
 from engagement.audit.services import record_event
@@ -41,11 +41,8 @@ class CheckedChangeList(ChangeList):
 
     def get_results(self, request):
         try:
-            # In a savepoint: a value the database refuses (PostgreSQL: a NUL byte, a
-            # regular expression of its own dialect it cannot read) must not leave the
-            # request's transaction unusable.
-            with transaction.atomic(using=self.root_queryset.db):
-                super().get_results(request)
+            super().get_results(request)
+        # DataError: a value PostgreSQL refuses (a regular expression of its own dialect).
         except (ValueError, OverflowError, DataError) as error:
             raise IncorrectLookupParameters(error) from error
 
@@ -53,6 +50,8 @@ class CheckedChangeList(ChangeList):
 def _check_lookup_value(key: str, value: str) -> None:
     if len(value) > LOOKUP_VALUE_MAX_CHARS:
         raise IncorrectLookupParameters(f"{key}: more than {LOOKUP_VALUE_MAX_CHARS} characters")
+    if "\x00" in value:  # PostgreSQL keeps no NUL in text
+        raise IncorrectLookupParameters(f"{key}: a NUL character")
     if key.endswith(RANGE_LOOKUP):
         # The admin passes the text as it is, so a range is its characters: `?id__range=1`
         # failed when compiled, a longer one bound a parameter per character.

@@ -25,18 +25,13 @@ def as_superuser(client, db):
         "id__range=1",  # a range of one value fails when compiled
         "username__range=%3Cscript%3Ealert(1)%3C%2Fscript%3E",  # a parameter per character
         "id__range=15",  # would be read as 1 to 5
+        "username=%00",  # PostgreSQL keeps no NUL in text
     ],
 )
 def test_a_lookup_the_database_cannot_run_is_answered(as_superuser, query):
     response = as_superuser.get(f"/admin/accounts/user/?{query}")
     assert response.status_code == 302
     assert response.url.endswith("?e=1")
-
-
-def test_a_nul_byte_in_a_lookup_is_answered(as_superuser):
-    # PostgreSQL refuses it in text (a redirect to "?e=1"); SQLite finds nothing.
-    response = as_superuser.get("/admin/accounts/user/?username=%00")
-    assert response.status_code in (200, 302)
 
 
 @pytest.mark.parametrize("url", LISTS)

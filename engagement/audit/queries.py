@@ -126,6 +126,9 @@ def record_reference(text: str) -> str:
     return str(uuid.UUID(found[0]))
 
 
+REMOVED_AT_RETENTION = "Values removed at retention review"
+RETENTION_ACTIONS = (AuditEvent.Action.RETENTION_KEEP, AuditEvent.Action.RETENTION_DISPOSE)
+
 # What a row of the log reads of the people, units and meetings it names: a meeting's
 # long texts and search vector are never read for its name.
 ROW_FIELDS = (
@@ -137,6 +140,7 @@ ROW_FIELDS = (
     "meeting__uuid",
     "meeting__date",
     "meeting__purpose",
+    "meeting__disposed_at",
 )
 
 
@@ -265,6 +269,16 @@ class LogRow:
     def details(self) -> list[str]:
         return [shorten(line) for line in detail_in_words(self.event)]
 
+    @property
+    def reason(self) -> str:
+        """The reason given, unless it was text of a meeting since disposed of (a
+        withdrawal or an escalation says why in the words the disposal removed); the
+        disposal's own rationale stays."""
+        event = self.event
+        if removed_at_retention(event) and event.action not in RETENTION_ACTIONS:
+            return REMOVED_AT_RETENTION if event.reason else ""
+        return event.reason
+
 
 def held(event: AuditEvent, *, meeting_id: int | None) -> bool:
     """Whether, searching one meeting, this event is an export that held it (found
@@ -280,13 +294,26 @@ def shorten(text: str, most: int = SHOWN_CHARS) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
+def removed_at_retention(event: AuditEvent) -> bool:
+    """The log keeps what it recorded (it is append-only), but once a meeting is disposed
+    of, the values its events recorded are not shown or exported again."""
+    return event.meeting is not None and event.meeting.disposed_at is not None
+
+
 def detail_in_words(event: AuditEvent) -> list[str]:
     """What the event's changes and detail say, a line each: the fields changed (old →
-    new), an export's recipient, rows and filters, a list's filters, the page read."""
-    lines = [
-        f"{field_label(name)}: {_change(old)} → {_change(new)}"
-        for name, (old, new) in _pairs(event.changes)
-    ]
+    new, or only which, for a meeting since disposed of), an export's recipient, rows and
+    filters, a list's filters, the page read."""
+    if removed_at_retention(event):
+        lines = [
+            f"{field_label(name)}: changed ({REMOVED_AT_RETENTION.lower()})"
+            for name, _ in _pairs(event.changes)
+        ]
+    else:
+        lines = [
+            f"{field_label(name)}: {_change(old)} → {_change(new)}"
+            for name, (old, new) in _pairs(event.changes)
+        ]
     detail = dict(event.detail) if isinstance(event.detail, dict) else {"detail": event.detail}
     if "reason_category" in detail:
         category = detail.pop("reason_category")

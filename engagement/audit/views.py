@@ -99,7 +99,7 @@ EXPORT_COLUMNS: list[Column[queries.LogRow]] = [
     Column("Record", lambda row: row.record),
     Column("Record reference", lambda row: row.event.record_id),
     Column("Meeting reference", lambda row: row.event.meeting.uuid if row.event.meeting else ""),
-    Column("Reason", lambda row: row.event.reason),
+    Column("Reason", lambda row: row.reason),
     Column("Detail", lambda row: "; ".join(queries.detail_in_words(row.event))),
 ]
 

@@ -5,6 +5,12 @@ SECTIONS = {
     "groups": (("group-",), "group-list"),
 }
 
+OWN_NAMESPACES = {
+    "dashboards": "dashboard",
+    "audit": "audit-list",
+    "retention": "retention-queue",
+}
+
 
 def nav_section(request) -> dict:
     """Which header item is current: {"meetings": "page" | True, ...} for the template."""
@@ -14,6 +20,8 @@ def nav_section(request) -> dict:
     for section, (prefixes, list_name) in SECTIONS.items():
         if url_name and url_name.startswith(prefixes):
             current[section] = "page" if url_name == list_name else True
-    if match and match.namespace == "dashboards":
-        current["dashboards"] = "page" if match.url_name == "dashboard" else True
+    # Sections that are a namespace of their own, by their list page.
+    for namespace, list_name in OWN_NAMESPACES.items():
+        if match and match.namespace == namespace:
+            current[namespace] = "page" if match.url_name == list_name else True
     return {"nav_section": current}

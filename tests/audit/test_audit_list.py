@@ -23,6 +23,7 @@ from engagement.audit.forms import (
 from engagement.audit.models import AuditEvent, ExportedMeeting
 from engagement.audit.queries import HELD_THE_MEETING
 from engagement.audit.services import record_event
+from engagement.retention.services import retention_dispose
 from tests.factories import FollowUpFactory, make_officer
 
 LIST_URL = reverse("audit:audit-list")
@@ -447,3 +448,36 @@ def test_a_records_read_names_the_record_not_its_pages_address(signed_in, liaiso
     rows = table_of(html_of(signed_in.get(LIST_URL, {"person": "liaison"})))
     assert f'href="{path}">{meeting}</a>' in rows
     assert "Page:" not in rows
+
+
+def test_a_disposed_meetings_events_no_longer_show_the_text_removed(
+    signed_in, officer, meeting, admin_user
+):
+    record_event(
+        actor=officer,
+        action=Action.UPDATE,
+        record=meeting,
+        meeting=meeting,
+        changes={"summary": ["Met Mr Khan at the mosque", "Met the committee"]},
+    )
+    record_event(
+        actor=officer,
+        action=Action.WITHDRAW,
+        record=meeting,
+        meeting=meeting,
+        reason="Logged twice by Mr Khan's request",
+    )
+    meeting.date = timezone.localdate() - datetime.timedelta(days=7 * 366)
+    meeting.save()
+    retention_dispose(
+        meeting=meeting,
+        by=admin_user,
+        rationale="Past its review date; no continuing need.",
+        expected_version=meeting.version,
+        expected_decision=None,
+    )
+    html = html_of(signed_in.get(LIST_URL, {"record": str(meeting.uuid)}))
+    assert "Khan" not in html and "committee" not in html
+    assert "Summary: changed (values removed at retention review)" in html
+    assert "Values removed at retention review" in html
+    assert "Past its review date; no continuing need." in html

@@ -17,8 +17,9 @@ from engagement.meetings.models import (
     ReportBackConfirmation,
     Review,
 )
+from engagement.meetings.queries.home import awaiting_review_by
 from engagement.meetings.services import StaleEdit
-from engagement.meetings.services.follow_up import follow_up_complete
+from engagement.meetings.services.follow_up import follow_up_complete, may_confirm_report_back
 from engagement.meetings.services.meeting import NOT_EDITABLE_ERROR, meeting_update
 from engagement.meetings.services.review import dispute_escalate, disputes_lapse, review_submit
 from engagement.meetings.services.transitions import (
@@ -392,3 +393,24 @@ def test_a_meeting_changed_meanwhile_makes_the_decision_stale(due_meeting, admin
     due_meeting.refresh_from_db()
     assert due_meeting.disposed_at is None
     assert due_meeting.summary != REMOVED_TEXT
+
+
+def test_a_disposed_meeting_asks_its_liaison_for_nothing(
+    due_meeting, officer, liaison, group, admin_user
+):
+    action = FollowUpFactory(
+        meeting=due_meeting,
+        owner=officer,
+        owed_to=group,
+        due_date=DUE_DATE,
+        status=FollowUpAction.Status.DONE,
+        completed_on=DUE_DATE,
+        outcome="Done.",
+        reported_back_on=DUE_DATE,
+    )
+    assert may_confirm_report_back(liaison, action)
+    assert list(awaiting_review_by(liaison)) == [due_meeting]
+    dispose(due_meeting, admin_user)
+    action.refresh_from_db()
+    assert not may_confirm_report_back(liaison, action)
+    assert list(awaiting_review_by(liaison)) == []

@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_create_role_groups'),
-        ('audit', '0006_append_only_in_the_database'),
-        ('meetings', '0007_meeting_retention'),
+        ("accounts", "0003_create_role_groups"),
+        ("audit", "0006_append_only_in_the_database"),
+        ("meetings", "0007_meeting_retention"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor', 'action', 'at', 'id'], name='audit_actor_action_at'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["actor", "action", "at", "id"], name="audit_actor_action_at"
+            ),
         ),
     ]

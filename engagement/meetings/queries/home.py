@@ -50,7 +50,8 @@ def outstanding_follow_ups_of(user: User) -> QuerySet[FollowUpAction]:
 
 
 def awaiting_review_by(liaison: User) -> QuerySet[Meeting]:
-    """Submitted meetings of the liaison's groups they have not reviewed, oldest first."""
+    """Submitted meetings of the liaison's groups they have not reviewed, oldest first;
+    not one disposed of at retention review, which no one can review."""
     reviewed = Exists(
         Review.objects.filter(
             meeting_id=OuterRef("pk"), liaison=liaison, meeting_version=OuterRef("version")
@@ -58,7 +59,7 @@ def awaiting_review_by(liaison: User) -> QuerySet[Meeting]:
     )
     return (
         meetings_visible_to(liaison)
-        .filter(status=Meeting.Status.SUBMITTED)
+        .filter(status=Meeting.Status.SUBMITTED, disposed_at=None)
         .exclude(reviewed)
         .select_related("area")
         .prefetch_related("groups")

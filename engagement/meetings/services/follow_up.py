@@ -204,6 +204,7 @@ def may_confirm_report_back(user: User, action: FollowUpAction) -> bool:
     """A liaison of the group it is owed to, while a report-back waits for their answer."""
     return (
         user.role == Role.LIAISON
+        and action.meeting.disposed_at is None
         and action.reported_back_on is not None
         and action.owed_to.liaisons.filter(pk=user.pk).exists()
         and not ReportBackConfirmation.objects.filter(

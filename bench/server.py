@@ -219,10 +219,12 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving bench/settings.py on a free port, for a `with` block."""
+    """gunicorn serving bench/settings.py (or `settings`) on a free port, for a `with`
+    block."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, settings: str = "bench.settings") -> None:
         self.workers = workers
+        self.settings = settings
         self.port = 0
         self.process: subprocess.Popen | None = None
         self.log_path: Path | None = None
@@ -240,7 +242,7 @@ class Server:
         self.log_path = Path(log_path)
         environment = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_SETTINGS_MODULE": self.settings,
             "DEBUG": "false",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }

@@ -215,6 +215,9 @@ AXES_LOCKOUT_CALLABLE = "engagement.accounts.views.locked_out"
 # Sign-ins and sign-outs are in the audit log already; locks are found from the user list.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
+# The audit log records each failure, lockout and unlock; axes's own log lines would
+# repeat them (and its banner every command).
+AXES_VERBOSE = False
 # What axes stores of a sign-in is cut to fit its tables (engagement/accounts/lockout.py):
 # an overlong username or a NUL byte in a header was a 500 on PostgreSQL.
 AXES_HANDLER = "engagement.accounts.lockout.DatabaseHandler"

@@ -54,6 +54,7 @@ ROLES: dict[str, str | None] = {
 # Admin pages of a model are filled from `World.admin_objects` instead. A key with a
 # variant in brackets asks the same URL about another record, in another state.
 ARGUMENTS: dict[str, Callable[["World"], dict[str, Any]]] = {
+    "accounts:unlock": lambda w: {"pk": w.officer.pk},
     "meetings:meeting-detail": lambda w: {"uuid": w.meeting.uuid},
     "meetings:meeting-detail [draft]": lambda w: {"uuid": w.draft.uuid},
     "meetings:meeting-detail [withdrawn]": lambda w: {"uuid": w.withdrawn.uuid},

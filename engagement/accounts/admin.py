@@ -7,11 +7,8 @@ from django.utils.formats import date_format
 
 from engagement.accounts.models import OfficerProfile, Role, Unit, User
 from engagement.accounts.queries import lock_ends, with_sign_in_failures
-from engagement.accounts.services import sign_in_unlock
+from engagement.accounts.services import NOT_LOCKED_MESSAGE, UNLOCKED_MESSAGE, sign_in_unlock
 from engagement.admin_lists import CheckedListAdmin
-
-UNLOCKED_MESSAGE = "Sign-in unlocked for {names}: they can sign in now."
-NOT_LOCKED_MESSAGE = "Not locked, nothing to unlock: {names}."
 
 
 class SignInLockedFilter(admin.SimpleListFilter):

@@ -82,3 +82,9 @@ def with_sign_in_failures(users: QuerySet[User], *, now: datetime | None = None)
             own.values("username").annotate(last=Max("attempt_time")).values("last")
         ),
     )
+
+
+def locked_accounts(*, now: datetime | None = None) -> QuerySet[User]:
+    """The accounts locked out now, by username, each with its failures and the latest."""
+    accounts = with_sign_in_failures(User.objects.all(), now=now)
+    return accounts.filter(sign_in_failures__gte=settings.AXES_FAILURE_LIMIT).order_by("username")

@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("locked/", views.locked_list, name="locked-list"),
+    path("locked/<int:pk>/unlock/", views.unlock, name="unlock"),
 ]

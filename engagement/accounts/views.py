@@ -3,15 +3,19 @@ import math
 
 from axes.conf import settings  # Django's settings, with django-axes's defaults
 from axes.helpers import get_client_username
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from engagement.accounts import pending
+from engagement.accounts import pending, queries
+from engagement.accounts.decorators import role_required
 from engagement.accounts.forms import SignInForm
-from engagement.accounts.queries import sign_in_locked_until
+from engagement.accounts.models import Role, User
+from engagement.accounts.queries import lock_ends, sign_in_locked_until
+from engagement.accounts.services import NOT_LOCKED_MESSAGE, UNLOCKED_MESSAGE, sign_in_unlock
 from engagement.gds import error_summary
 
 LOCKED_OUT_TITLE = "Sign-in locked"
@@ -50,6 +54,35 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = SignInView.as_view()
+
+
+@role_required(Role.ADMIN)
+@require_safe
+def locked_list(request):
+    """The accounts locked out after failed sign-ins, for an admin to unlock."""
+    accounts = [
+        (
+            account,
+            lock_ends(
+                failures=account.sign_in_failures, last_failed_at=account.sign_in_last_failed_at
+            ),
+        )
+        for account in queries.locked_accounts()
+    ]
+    return render(request, "accounts/locked_list.html", {"accounts": accounts})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def unlock(request, pk):
+    account = get_object_or_404(User, pk=pk)
+    if sign_in_unlock(account=account, by=request.user):
+        messages.success(request, UNLOCKED_MESSAGE.format(names=account.username))
+    else:
+        messages.info(request, NOT_LOCKED_MESSAGE.format(names=account.username))
+    return redirect("accounts:locked-list")
+
+
 sign_out = require_POST(auth_views.LogoutView.as_view())
 
 

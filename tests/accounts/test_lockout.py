@@ -13,7 +13,7 @@ import time_machine
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from engagement.accounts.admin import NOT_LOCKED_MESSAGE, UNLOCKED_MESSAGE
+from engagement.accounts.services import NOT_LOCKED_MESSAGE, UNLOCKED_MESSAGE
 from engagement.accounts.views import (
     HELD_FORM_LOST,
     LOCKED_OUT_ASK_ADMIN,

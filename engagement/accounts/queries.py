@@ -84,7 +84,19 @@ def with_sign_in_failures(users: QuerySet[User], *, now: datetime | None = None)
     )
 
 
-def locked_accounts(*, now: datetime | None = None) -> QuerySet[User]:
-    """The accounts locked out now, by username, each with its failures and the latest."""
+def locked_accounts(*, now: datetime | None = None) -> list[tuple[User, datetime | None]]:
+    """The accounts locked out now, by username, each with `sign_in_failures` and when
+    its lockout ends."""
     accounts = with_sign_in_failures(User.objects.all(), now=now)
-    return accounts.filter(sign_in_failures__gte=settings.AXES_FAILURE_LIMIT).order_by("username")
+    # An annotation the stubs cannot see.
+    locked = accounts.filter(sign_in_failures__gte=settings.AXES_FAILURE_LIMIT)  # type: ignore[misc]
+    return [
+        (
+            account,
+            lock_ends(
+                failures=getattr(account, "sign_in_failures", None),
+                last_failed_at=getattr(account, "sign_in_last_failed_at", None),
+            ),
+        )
+        for account in locked.order_by("username")
+    ]

@@ -14,7 +14,7 @@ from engagement.accounts import pending, queries
 from engagement.accounts.decorators import role_required
 from engagement.accounts.forms import SignInForm
 from engagement.accounts.models import Role, User
-from engagement.accounts.queries import lock_ends, sign_in_locked_until
+from engagement.accounts.queries import sign_in_locked_until
 from engagement.accounts.services import NOT_LOCKED_MESSAGE, UNLOCKED_MESSAGE, sign_in_unlock
 from engagement.gds import error_summary
 
@@ -60,16 +60,7 @@ sign_in = SignInView.as_view()
 @require_safe
 def locked_list(request):
     """The accounts locked out after failed sign-ins, for an admin to unlock."""
-    accounts = [
-        (
-            account,
-            lock_ends(
-                failures=account.sign_in_failures, last_failed_at=account.sign_in_last_failed_at
-            ),
-        )
-        for account in queries.locked_accounts()
-    ]
-    return render(request, "accounts/locked_list.html", {"accounts": accounts})
+    return render(request, "accounts/locked_list.html", {"accounts": queries.locked_accounts()})
 
 
 @role_required(Role.ADMIN)

@@ -110,7 +110,7 @@ def _page_rows(
     never = never_reviewed_due(today=today, filters=filters)
     kept = kept_due(today=today, filters=filters)
     if at is not None:
-        key: QueueKey = at.values  # type: ignore[assignment]
+        key: QueueKey = at.values
         never = never.filter(_never_reviewed_beyond(key, backwards=backwards))
         kept = kept.filter(_kept_beyond(key, backwards=backwards))
     down = "-" if backwards else ""

@@ -1,7 +1,9 @@
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -109,7 +111,7 @@ def retention_decide(request, uuid):
 
 
 def _with_current(form: DecisionForm, meeting: Meeting, decisions) -> DecisionForm:
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # the POST it was bound to
     for name, value in _initial(meeting, decisions).items():
         data[name] = str(value)
     current = DecisionForm(data)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from engagement.health import healthz
 from engagement.home.views import home
 
 admin.site.site_header = "Engagement Log reference data"
@@ -8,6 +9,7 @@ admin.site.site_title = "Engagement Log admin"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("engagement.accounts.urls")),
     path("", include("engagement.meetings.urls")),
     path("dashboards/", include("engagement.dashboards.urls")),

@@ -49,6 +49,7 @@ MATRIX: dict[str, tuple[int | str, ...]] = {
     "home":                           (SIGN_IN, 200, 200, 200, 200, 200, 200, 200, 200),
     "accounts:sign-in":               (200, "302 home", "302 home", "302 home", "302 home", "302 home", "302 home", "302 home", "302 home"),
     "accounts:sign-out":              (405, 405, 405, 405, 405, 405, 405, 405, 405),  # POST only
+    "healthz":                        (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "accounts:locked-list":           (SIGN_IN, 404, 404, 404, 404, 404, 200, 200, 200),
     "accounts:unlock":                (SIGN_IN, 404, 404, 404, 404, 404, 405, 405, 405),  # POST only
     # Meetings: officers see their unit's, liaisons their groups' submitted ones.

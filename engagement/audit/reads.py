@@ -53,6 +53,17 @@ def note_read(
     setattr(request, NOTE_ATTRIBUTE, Read(record, record_kind, meeting, detail or {}))
 
 
+def not_a_read(view):
+    """Mark a view that shows no one's records (a health check), so it is not logged."""
+    view.not_a_read = True
+    return view
+
+
+def _shows_no_record(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and getattr(match.func, "not_a_read", False)
+
+
 def query_asked(request: HttpRequest) -> dict[str, list[str]]:
     return {
         key[:MAX_VALUE_CHARS]: [value[:MAX_VALUE_CHARS] for value in values[:MAX_VALUES]]
@@ -83,6 +94,8 @@ def read_to_log(request: HttpRequest, response: HttpResponseBase) -> Read | None
     """A read named by its view, whatever the method (a form shown again with its errors
     still shows the record); otherwise any page a signed-in person was shown."""
     if not request.user.is_authenticated or response.status_code >= 500:
+        return None
+    if _shows_no_record(request):
         return None
     if noted := getattr(request, NOTE_ATTRIBUTE, None):
         return noted

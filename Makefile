@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv venv-dev migrate seed assets browser lint format check-deploy clean
+.PHONY: run test venv venv-dev migrate seed assets browser lint format check-deploy backup restore clean
 
 # The virtual environment is rebuilt only when pyproject.toml changes; running the app
 # needs the app's own dependencies, testing also needs the dev extras.
@@ -53,6 +53,16 @@ lint: venv-dev
 format: venv-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The whole database to a new file, and back into a new, empty database:
+#   make backup FILE=engagement-2026-11-29.backup     make restore FILE=...
+backup: venv
+	$(if $(FILE),,$(error Say where: make backup FILE=path/to/new.backup))
+	$(BIN)/python manage.py backup_database "$(FILE)"
+
+restore: venv
+	$(if $(FILE),,$(error Say which: make restore FILE=path/to/file.backup))
+	$(BIN)/python manage.py restore_database "$(FILE)"
 
 check-deploy: venv
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghij \

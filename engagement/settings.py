@@ -143,24 +143,10 @@ def database_from_environment() -> dict:
         raise ImproperlyConfigured(
             "DATABASE_URL must be a postgres:// URL, or unset for the SQLite default."
         )
-    pool_size = env_int("POSTGRES_POOL_SIZE", 0 if TESTING else 4)
-    # A pool keeps its own connections: Django's persistent ones must be off beside it.
-    conn_max_age = 0 if pool_size else env_int("CONN_MAX_AGE", 60)
-    config: dict = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
-    # With a pool, Django has it check each connection as it is handed out.
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60)))
     config["CONN_HEALTH_CHECKS"] = True
-    options = config.setdefault("OPTIONS", {})
-    options["options"] = postgres_session_options()
-    if pool_size:
-        options["pool"] = postgres_pool(pool_size)
+    config.setdefault("OPTIONS", {})["options"] = postgres_session_options()
     return config
-
-
-def postgres_pool(size: int) -> dict:
-    """psycopg's connection pool, per process: a sync gunicorn worker serves one request
-    at a time, so a few connections suffice, and a request waits at most
-    POSTGRES_POOL_TIMEOUT seconds for one rather than hanging."""
-    return {"min_size": 1, "max_size": size, "timeout": env_int("POSTGRES_POOL_TIMEOUT", 10)}
 
 
 def postgres_session_options() -> str:

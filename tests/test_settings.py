@@ -1,6 +1,5 @@
 """Settings come from the environment, and a production start without a secret fails."""
 
-import json
 import os
 import subprocess
 import sys
@@ -76,45 +75,3 @@ def test_the_apps_postgres_connections_run_without_jit(db):
         assert cursor.fetchone() == ("off",)
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone() == ("16MB",)
-
-
-def served_database(**env) -> dict:
-    """The default database's settings as a served process (not the tests) reads them."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("POSTGRES_POOL")}
-    environment |= {"DEBUG": "true", "DATABASE_URL": "postgres://app@db.internal/engagement"}
-    script = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        "d = settings.DATABASES['default']; "
-        "print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['OPTIONS'].get('pool')]))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment | {"DJANGO_SETTINGS_MODULE": "engagement.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(
-        zip(("conn_max_age", "health_checks", "pool"), json.loads(result.stdout), strict=True)
-    )
-
-
-def test_a_served_app_pools_its_postgres_connections():
-    assert served_database() == {
-        "conn_max_age": 0,
-        "health_checks": True,
-        "pool": {"min_size": 1, "max_size": 4, "timeout": 10},
-    }
-    assert served_database(POSTGRES_POOL_SIZE="10", POSTGRES_POOL_TIMEOUT="3")["pool"] == {
-        "min_size": 1,
-        "max_size": 10,
-        "timeout": 3,
-    }
-    # No pool: Django's persistent connections instead.
-    assert served_database(POSTGRES_POOL_SIZE="0") == {
-        "conn_max_age": 60,
-        "health_checks": True,
-        "pool": None,
-    }

@@ -1,11 +1,12 @@
-# Engagement Log. `make run` serves the demo on SQLite; `make test` runs every test.
+# Engagement Log. `make run` serves the demo on SQLite as production would; `make test`
+# runs every test; `make dev` is Django's development server with DEBUG on.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv venv-dev migrate seed assets browser lint format check-deploy backup restore clean
+.PHONY: run dev test venv venv-dev migrate seed assets browser lint format check-deploy backup restore clean
 
 # The virtual environment is rebuilt only when pyproject.toml changes; running the app
 # needs the app's own dependencies, testing also needs the dev extras.
@@ -29,10 +30,14 @@ migrate: venv
 seed: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
 
-# The server and, beside it, the task worker that sends the email (scripts/run-dev):
-# stopping the server (Ctrl-C) stops the worker too.
+# gunicorn with DEBUG off, hashed static files and a secret made once into .local/
+# (scripts/serve), the task worker that sends the email beside it: Ctrl-C stops both.
 run: seed
-	DEBUG=true PYTHON_BIN=$(BIN)/python scripts/run-dev $(HOST):$(PORT)
+	PYTHON_BIN=$(BIN)/python scripts/serve $(HOST):$(PORT)
+
+# Django's development server with DEBUG on (reloads on change, static from the source).
+dev: seed
+	DEBUG=true PYTHON_BIN=$(BIN)/python scripts/with-worker $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Chromium for the browser tests, from Debian's package (no browser download).
 browser:

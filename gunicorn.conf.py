@@ -8,6 +8,8 @@ into each response, and `SERVER_SOFTWARE` into the WSGI environment. This file r
 gunicorn's master before it starts any worker, so every worker answers with these.
 """
 
+import os
+
 import gunicorn
 import gunicorn.arbiter
 import gunicorn.http.wsgi
@@ -19,3 +21,11 @@ gunicorn.SERVER_SOFTWARE = SERVER_NAME
 gunicorn.http.wsgi.SERVER = SERVER_NAME
 gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_NAME
 gunicorn.arbiter.SERVER_SOFTWARE = SERVER_NAME
+
+# Sync workers, each serving one request at a time: twice the cores plus one keeps the
+# cores busy while some wait on the database. WEB_CONCURRENCY (gunicorn's own variable)
+# or --workers sets another number.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+# gunicorn 27's control socket sits at one path per user, which a second instance on the
+# same machine would take over; the app is stopped and reloaded by signals instead.
+control_socket_disable = True

@@ -56,7 +56,22 @@ TYPE_CHECKING_RUN = "mypy" in sys.modules
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+
+def secret_key_from_environment() -> str:
+    """SECRET_KEY itself, or the first line of the file SECRET_KEY_FILE names (`make run`
+    makes one once, untracked; a deployment's secret store mounts one)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = os.environ.get("SECRET_KEY_FILE", "").strip()
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE cannot be read: {error}.") from None
+
+
+SECRET_KEY = secret_key_from_environment()
 if not SECRET_KEY:
     if not (DEBUG or TESTING or TYPE_CHECKING_RUN):
         raise ImproperlyConfigured(
@@ -137,7 +152,13 @@ def database_from_environment() -> dict:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # IMMEDIATE transactions and a busy timeout make two writers wait for each
             # other instead of failing with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Write-ahead logging lets readers go on while a worker writes, and each
+            # commit appends to the log instead of rewriting the file.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     if not url.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured(
@@ -232,7 +253,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -244,7 +265,7 @@ STORAGES = {
         )
     },
 }
-# Tests and `make run` serve static files straight from the finders, no collectstatic.
+# Tests and `make dev` serve static files straight from the finders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

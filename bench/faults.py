@@ -80,6 +80,12 @@ KILLS = 8
 REQUEST_TIMEOUT = 60
 PAGE = unavailable.HEADING.encode()
 TRACEBACK = b"Traceback"
+ERROR_HANDLERS = {
+    400: "engagement.unavailable.bad_request",
+    500: "engagement.unavailable.server_error",
+}
+# What a page may answer around an outage: the page, or the app's 503 (/healthz its own).
+EXPECTED = {"200", "503 page", "503 healthz"}
 
 
 @dataclass(frozen=True)
@@ -129,13 +135,16 @@ def ask(port: int, method: str, url: str, cookies: str | None, form: dict | None
     return answer, response
 
 
-def served_error_handler() -> str:
-    """The handler500 of the URLconf the served settings name."""
+def error_handlers_served() -> dict[int, str]:
+    """The handler400 and handler500 of the URLconf the served settings name."""
     from django.urls import get_resolver
 
-    urlconf = importlib.import_module(SETTINGS).ROOT_URLCONF
-    handler = get_resolver(urlconf).resolve_error_handler(500)
-    return f"{handler.__module__}.{handler.__name__}"
+    resolver = get_resolver(importlib.import_module(SETTINGS).ROOT_URLCONF)
+    return {
+        status: f"{handler.__module__}.{handler.__name__}"
+        for status in (400, 500)
+        if (handler := resolver.resolve_error_handler(status))
+    }
 
 
 class Postgres:
@@ -262,10 +271,11 @@ def database_stopped(app: Server, pages: list[tuple[str, str | None]]) -> list[s
             " gunicorn not restarted"
         )
     logged = app.log_path.read_text(errors="replace") if app.log_path else ""
+    service_unavailable = logged.count("Service Unavailable: ")
     print(
-        f'  gunicorn\'s log: {logged.count("Service Unavailable: "):,} "Service Unavailable"'
-        f" errors with their traceback, {logged.count('Internal Server Error: '):,}"
-        ' "Internal Server Error"'
+        f"  gunicorn's log: {service_unavailable:,} errors 'Service Unavailable: <path>'"
+        " (the pages' with the exception's traceback, /healthz's without),"
+        f" {logged.count('Internal Server Error: '):,} 'Internal Server Error: <path>'"
     )
     if workers_of(app) == workers_before:
         print(f"  the same {len(workers_before)} gunicorn workers served throughout")
@@ -298,7 +308,7 @@ def wrong_answers(answers, while_stopped, before) -> list[str]:
         problems.append(f"{len(traced)} answers showed a traceback, e.g. {traced[0].url}")
     if cut := [a for a in answers if a.kind == "no answer"]:
         problems.append(f"{len(cut)} requests had no answer (connection cut), e.g. {cut[0].url}")
-    if wrong := [a for a in while_stopped if not a.kind.startswith("503")]:
+    if wrong := [a for a in while_stopped if a.kind not in ("503 page", "503 healthz")]:
         example = wrong[0]
         problems.append(
             f"{len(wrong)} answers while the database was stopped were not the 503 page,"
@@ -306,6 +316,12 @@ def wrong_answers(answers, while_stopped, before) -> list[str]:
         )
     if wrong := [a for a in before if a.kind != "200"]:
         problems.append(f"{len(wrong)} answers before the stop were not 200: {counts(wrong)}")
+    if wrong := [a for a in answers if a.kind not in EXPECTED | {"500", "no answer"}]:
+        example = wrong[0]
+        problems.append(
+            f"{len(wrong)} answers were neither 200 nor the 503 page: {counts(wrong)},"
+            f" e.g. {example.url}: {example.body[:300]!r}"
+        )
     return problems
 
 
@@ -412,10 +428,10 @@ def writes_kept(marker: str, answered: set[str]) -> list[str]:
 
 
 def main(meetings: int) -> None:
-    if (handler := served_error_handler()) != "engagement.unavailable.server_error":
+    if error_handlers_served() != ERROR_HANDLERS:
         raise BenchError(
-            f"the served URLconf's handler500 is {handler}, not the app's own 503 page"
-            " (engagement.unavailable.server_error): a stopped database would answer 500"
+            f"the served URLconf's error handlers are {error_handlers_served()}, not the"
+            f" app's own 503 page's {ERROR_HANDLERS}: a stopped database would answer 500"
         )
     workers = 2 * (os.cpu_count() or 1) + 1
     print(

@@ -11,8 +11,10 @@ layer passes through, and `sys.exc_info()` there holds the exception.
 (OperationalError: refused, gone, timed out, locked; InterfaceError: connection closed)
 it answers 503 with Retry-After and a page rendered without the request, so nothing on it
 asks the database anything (no context processors, no user, no session) and no error text
-reaches the browser. Any other exception gets Django's own 500 page. Django logs either at
-ERROR with the traceback ("Service Unavailable: /path"), for the operators.
+reaches the browser. Any other exception gets Django's own 500 page. `bad_request`, the
+handler400, does the same for the one database error Django turns into a 400: a session
+that could not be saved on the way out. Django logs the answer at ERROR with the
+traceback, for the operators.
 
 With DEBUG on Django shows its technical 500 page instead and never calls a handler500.
 """
@@ -24,6 +26,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
 TEMPLATE = "503.html"
@@ -53,8 +56,21 @@ def unavailable() -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if not caused_by_database(sys.exc_info()[1]):
-        return django_server_error(request)
+    if caused_by_database(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return django_server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page, unless the database is why: the session's save on the way out
+    turns any database error into "the session was deleted" (SessionInterrupted, a
+    BadRequest), raised while handling it."""
+    if caused_by_database(exception):
+        return database_unavailable(request)
+    return django_bad_request(request, exception)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
     # Neither who is signed in nor their session can be loaded without the database. The
     # middlewares this answer still passes through ask for both (the read log and no-cache
     # for the user, the session's way out for its expiry), and each would try the

@@ -8,7 +8,7 @@ settings point at a closed port (PostgreSQL) or into a missing folder (SQLite) u
 test ends, when the connection and its transaction are put back as they were.
 
 This module is also the URLconf of its tests: the app's pages, a few of its own, and
-`handler500` as engagement/urls.py sets it.
+`handler400` and `handler500` as engagement/urls.py sets them.
 """
 
 import logging
@@ -16,9 +16,13 @@ import socket
 import traceback
 
 import pytest
-from django.db import connections
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.core.exceptions import BadRequest
+from django.db import OperationalError, connections
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from engagement import unavailable
@@ -27,6 +31,7 @@ from engagement.audit.models import AuditEvent
 from engagement.audit.reads import not_a_read
 from engagement.urls import urlpatterns as app_urlpatterns
 
+handler400 = "engagement.unavailable.bad_request"
 handler500 = "engagement.unavailable.server_error"
 PREFIX = "test-unavailable/"
 FAILURE_500_HEADING = "Sorry, there is a problem with the service"
@@ -186,11 +191,38 @@ def test_the_read_log_that_cannot_be_written_is_the_503_page(browser, officer, d
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()
 
 
-def test_the_session_that_cannot_be_saved_is_the_503_page(browser, officer, database):
+def test_the_session_that_cannot_be_saved_is_the_503_page(browser, officer, database, caplog):
     """Not a read, so the read log writes nothing: the session's save on the way out (every
-    request saves it) is what meets the refusal."""
+    request saves it) is what meets the refusal, and Django makes of it a 400."""
     browser.force_login(officer)
-    assert_unavailable_page(browser.get(f"/{PREFIX}not-a-read-then-lost"))
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        assert_unavailable_page(browser.get(f"/{PREFIX}not-a-read-then-lost"))
+    [logged] = database_errors_logged(caplog)
+    assert isinstance(logged.exc_info[1], SessionInterrupted)
+    assert unavailable.caused_by_database(logged.exc_info[1])
+
+
+def session_lost_to_the_database() -> SessionInterrupted:
+    """What the session middleware raises when the database refuses its save: the
+    backend's UpdateError raised while handling the database error, and SessionInterrupted
+    while handling that."""
+    update_error = UpdateError()
+    update_error.__context__ = OperationalError("server closed the connection unexpectedly")
+    interrupted = SessionInterrupted("The request's session was deleted")
+    interrupted.__context__ = update_error
+    return interrupted
+
+
+@pytest.mark.parametrize(
+    ("exception", "status"),
+    [(session_lost_to_the_database(), 503), (BadRequest("not the database"), 400)],
+)
+def test_a_bad_request_is_the_503_page_only_when_the_database_is_why(db, exception, status):
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    response = unavailable.bad_request(request, exception)
+    assert response.status_code == status
+    assert (unavailable.HEADING in response.content.decode()) is (status == 503)
 
 
 def test_a_page_not_found_while_the_database_refuses_is_the_503_page(browser, officer, database):

@@ -119,9 +119,9 @@ def ask(port: int, method: str, url: str, cookies: str | None, form: dict | None
         link.close()
     kind = str(response.status)
     if response.status == 503:
-        if PAGE in content:
+        if PAGE in content and response.getheader("Retry-After"):
             kind = "503 page"
-        elif url == "/healthz" and json.loads(content).get("status") == "unavailable":
+        elif url == "/healthz" and healthz_says_unavailable(content):
             kind = "503 healthz"
     answer = Answer(
         url,
@@ -133,6 +133,13 @@ def ask(port: int, method: str, url: str, cookies: str | None, form: dict | None
         content if response.status not in (200, 302) else b"",
     )
     return answer, response
+
+
+def healthz_says_unavailable(content: bytes) -> bool:
+    try:
+        return json.loads(content).get("status") == "unavailable"
+    except ValueError:
+        return False
 
 
 def error_handlers_served() -> dict[int, str]:
@@ -204,6 +211,18 @@ def workers_of(app: Server) -> set[int]:
     return children
 
 
+def client(body, number: int, crashed: list[str]) -> threading.Thread:
+    """A client thread running `body(number)`; a failure of the script's own is kept."""
+
+    def run() -> None:
+        try:
+            body(number)
+        except Exception as error:
+            crashed.append(f"client {number} failed: {error!r}")
+
+    return threading.Thread(target=run, daemon=True)
+
+
 def counts(answers: list[Answer]) -> str:
     found = Counter(answer.kind for answer in answers)
     return ", ".join(f"{kind}: {number:,}" for kind, number in sorted(found.items())) or "none"
@@ -213,17 +232,18 @@ def database_stopped(app: Server, pages: list[tuple[str, str | None]]) -> list[s
     """Part 1; the problems found."""
     postgres = Postgres()
     answers: list[Answer] = []
+    crashed: list[str] = []
     done = threading.Event()
 
     def reader(first: int) -> None:
-        for turn in range(first, 1 << 62):
-            if done.is_set():
-                return
+        turn = first
+        while not done.is_set():
             url, cookies = pages[turn % len(pages)]
             answers.append(ask(app.port, "GET", url, cookies)[0])
+            turn += 1
 
     workers_before = workers_of(app)
-    threads = [threading.Thread(target=reader, args=(n,), daemon=True) for n in range(READERS)]
+    threads = [client(reader, n, crashed) for n in range(READERS)]
     for thread in threads:
         thread.start()
     moments: dict[str, float] = {}
@@ -282,7 +302,7 @@ def database_stopped(app: Server, pages: list[tuple[str, str | None]]) -> list[s
     else:
         problems.append("a gunicorn worker died or was replaced during the outage")
     problems += wrong_answers(answers, windows["while stopped"], windows["before the stop"])
-    return problems
+    return problems + crashed
 
 
 def recovery(answers: list[Answer], pages: list[tuple[str, str | None]], started: float):
@@ -356,13 +376,14 @@ def workers_killed(app: Server, officer, cookies: str) -> list[str]:
     done = threading.Event()
 
     def writer(number: int) -> None:
-        for sent in range(1 << 62):
-            if done.is_set():
-                return
+        sent = 0
+        while not done.is_set():
             data = form | {"csrfmiddlewaretoken": token, "purpose": f"{marker} {number}-{sent}"}
             answers.append(ask(app.port, "POST", "/meetings/new/", with_csrf, data)[0])
+            sent += 1
 
-    threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(WRITERS)]
+    crashed: list[str] = []
+    threads = [client(writer, n, crashed) for n in range(WRITERS)]
     for thread in threads:
         thread.start()
     killed = []
@@ -386,7 +407,7 @@ def workers_killed(app: Server, officer, cookies: str) -> list[str]:
     if wrong := [a for a in answers if a.kind not in ("302", "no answer")]:
         problems.append(f"{len(wrong)} posts answered {wrong[0].kind}: {wrong[0].body[:300]!r}")
     answered = {a.location.rstrip("/").rsplit("/", 1)[-1] for a in answers if a.kind == "302"}
-    return problems + writes_kept(marker, answered)
+    return problems + crashed + writes_kept(marker, answered)
 
 
 def wait_for_replacement(app: Server, victim: int, workers: int) -> None:

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from bench.server import BARE
+from engagement.urls import handler400, handler500  # noqa: F401  the app's 503 page
 from engagement.urls import urlpatterns as app_urlpatterns
 
 

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "engagement.http.NeverCacheSignedIn",
+    "engagement.replica.RememberOwnWrites",
     "engagement.audit.reads.LogReads",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,14 +161,48 @@ def database_from_environment() -> dict:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
+    return postgres_database("DATABASE_URL", url)
+
+
+def postgres_database(variable: str, url: str) -> dict:
     if not url.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured(
-            "DATABASE_URL must be a postgres:// URL, or unset for the SQLite default."
+            f"{variable} must be a postgres:// URL"
+            + (", or unset for the SQLite default." if variable == "DATABASE_URL" else ".")
         )
-    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60)))
+    pool_size = env_int("POSTGRES_POOL_SIZE", 0)
+    # A pool keeps its own connections: Django's persistent ones must be off beside it.
+    conn_max_age = 0 if pool_size else env_int("CONN_MAX_AGE", 60)
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    # A connection that went away while idle is replaced, not handed to a request.
     config["CONN_HEALTH_CHECKS"] = True
-    config.setdefault("OPTIONS", {})["options"] = postgres_session_options()
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = postgres_session_options()
+    if pool_size:
+        options["pool"] = postgres_pool(pool_size)
     return config
+
+
+def postgres_pool(size: int) -> dict:
+    """psycopg's connection pool, one per process and database (engagement/wsgi.py turns it
+    on for a served app). A sync gunicorn worker serves one request at a time, so a few
+    connections suffice; a request waits at most POSTGRES_POOL_TIMEOUT seconds for one,
+    and then fails as the database being unavailable, rather than hang."""
+    if size < 0:
+        raise ImproperlyConfigured("POSTGRES_POOL_SIZE must be 0 (no pool) or more.")
+    return {"min_size": 1, "max_size": size, "timeout": env_int("POSTGRES_POOL_TIMEOUT", 10)}
+
+
+def replica_from_environment(primary: dict) -> dict | None:
+    """A streaming replica of the primary (DATABASE_REPLICA_URL), read by the lists and
+    dashboards (engagement/replica.py). The test runner makes no database there: the
+    primary's test database reaches it by replication (tests/conftest.py)."""
+    url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+    if not url:
+        return None
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    return {**postgres_database("DATABASE_REPLICA_URL", url), "TEST": {"MIRROR": "default"}}
 
 
 def postgres_session_options() -> str:
@@ -187,6 +222,9 @@ def postgres_session_options() -> str:
 
 
 DATABASES = {"default": database_from_environment()}
+if replica := replica_from_environment(DATABASES["default"]):
+    DATABASES["replica"] = replica
+DATABASE_ROUTERS = ["engagement.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

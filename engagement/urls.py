@@ -18,3 +18,8 @@ urlpatterns = [
     path("audit/", include("engagement.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The app's own 503 page when the database cannot be reached (engagement/unavailable.py);
+# any other error keeps Django's 400 and 500 pages.
+handler400 = "engagement.unavailable.bad_request"
+handler500 = "engagement.unavailable.server_error"

@@ -4,8 +4,13 @@
 speaks for `group` (in `area`); `other_liaison` for `other_group` only.
 """
 
-import pytest
+import time
 
+import pytest
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+
+from engagement.replica import REPLICA
 from tests.factories import (
     AreaFactory,
     CommunityGroupFactory,
@@ -15,6 +20,57 @@ from tests.factories import (
     make_liaison,
     make_officer,
 )
+
+REPLICA_DEADLINE_SECONDS = 120
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(items):
+    """With a replica, a test that uses the database may reach it too: /healthz asks it,
+    and a list read outside a transaction reads it."""
+    if REPLICA not in settings.DATABASES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DATABASE_FIXTURES & set(item.fixturenames):
+            continue
+        arguments = dict(marker.kwargs) if marker else {}
+        if "databases" not in arguments:
+            arguments["databases"] = "__all__"
+            item.add_marker(pytest.mark.django_db(**arguments), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With a streaming replica (DATABASE_REPLICA_URL), the test runner makes the test
+    database on the primary only, and points the replica's alias at the primary
+    (`MIRROR`). The database reaches the replica by replication: point the alias back at
+    the replica, in every thread (the live server's too), once the copy is there."""
+    if REPLICA not in settings.DATABASES:
+        yield
+        return
+    replica = settings.DATABASES[REPLICA]
+    replica["NAME"] = connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
+    connections[REPLICA].close()
+    connections[REPLICA].settings_dict = replica
+    with django_db_blocker.unblock():
+        wait_until_the_replica_has_the_test_database()
+    yield
+    # Replaying the test database's removal waits for the replica's sessions to end.
+    connections[REPLICA].close()
+
+
+def wait_until_the_replica_has_the_test_database() -> None:
+    deadline = time.monotonic() + REPLICA_DEADLINE_SECONDS
+    while True:
+        try:
+            connections[REPLICA].ensure_connection()
+            return
+        except OperationalError:
+            connections[REPLICA].close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture

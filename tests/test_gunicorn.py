@@ -36,6 +36,7 @@ def server(tmp_path_factory):
         "DEBUG": "true",
         "SQLITE_PATH": str(log_path.parent / "empty.sqlite3"),
         "DATABASE_URL": "",
+        "DATABASE_REPLICA_URL": "",
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(

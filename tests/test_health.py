@@ -2,18 +2,22 @@
 sensitive, open to a load balancer, never cached, never in the audit log."""
 
 import pytest
+from django.conf import settings
 from django.db.utils import ConnectionHandler
 
 from engagement import health
 from engagement.audit.models import AuditEvent
 
 URL = "/healthz"
+# It asks every database, the replica's too when there is one.
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def test_it_answers_ok_when_every_database_answers(client, db):
     response = client.get(URL)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "databases": {"default": "ok"}}
+    every_database = dict.fromkeys(settings.DATABASES, "ok")
+    assert response.json() == {"status": "ok", "databases": every_database}
     assert "no-cache" in response["Cache-Control"]
 
 

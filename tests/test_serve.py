@@ -29,6 +29,7 @@ def served(tmp_path_factory):
             name: value for name, value in os.environ.items() if name not in {"SECRET_KEY", "DEBUG"}
         },
         "DATABASE_URL": "",
+        "DATABASE_REPLICA_URL": "",
         "SQLITE_PATH": str(folder / "db.sqlite3"),
         "STATIC_ROOT": str(folder / "static"),
         "SECRET_KEY_FILE": str(folder / "local" / "secret_key"),

@@ -26,16 +26,22 @@ pytestmark = [
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def database_in_use() -> str:
-    """The URL of the database the tests run in (pytest-django's, not the configured one)."""
-    url = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(url._replace(path=f"/{connection.settings_dict['NAME']}"))
+def databases_in_use() -> dict[str, str]:
+    """The URLs of the database the tests run in (pytest-django's, not the configured
+    one), on the primary and, when there is one, on its replica."""
+    return {
+        variable: urlunsplit(
+            urlsplit(os.environ[variable])._replace(path=f"/{connection.settings_dict['NAME']}")
+        )
+        for variable in ("DATABASE_URL", "DATABASE_REPLICA_URL")
+        if os.environ.get(variable)
+    }
 
 
 @pytest.fixture
 def two_instances(tmp_path):
     """Two gunicorn instances on two ports, against the tests' database: their ports."""
-    environment = {**os.environ, "DEBUG": "true", "DATABASE_URL": database_in_use()}
+    environment = {**os.environ, "DEBUG": "true", **databases_in_use()}
     started: list[tuple[subprocess.Popen, int]] = []
     try:
         for name in ("one", "other"):

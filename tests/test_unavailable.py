@@ -1,6 +1,6 @@
 """When the database cannot be reached the app answers with its own 503 page, wherever the
 failure is met: in a view, in the session and auth middleware, in the read log. Nothing
-of the error reaches the browser; the operators get it in the log. Any other error is
+of the error reaches the visitor; the operators get it in the log. Any other error is
 still Django's 500.
 
 The database refuses for real: the tests' connection is set aside and the connection's
@@ -16,6 +16,7 @@ import socket
 import traceback
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
@@ -23,7 +24,7 @@ from django.core.exceptions import BadRequest
 from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
-from django.urls import path
+from django.urls import get_resolver, path
 
 from engagement import unavailable
 from engagement.accounts.models import User
@@ -127,8 +128,8 @@ pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture
-def browser():
-    """A client that gets the page a browser would, not the exception."""
+def visitor():
+    """A client that gets the page a visitor would, not the exception."""
     return Client(raise_request_exception=False)
 
 
@@ -151,12 +152,12 @@ def database_errors_logged(caplog) -> list[logging.LogRecord]:
 
 
 def test_a_signed_in_page_while_the_database_refuses_is_the_503_page(
-    browser, officer, database, caplog
+    visitor, officer, database, caplog
 ):
-    browser.force_login(officer)
+    visitor.force_login(officer)
     database.start()
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        response = browser.get("/meetings/")
+        response = visitor.get("/meetings/")
     assert_unavailable_page(response)
     # Once, for the operators, with the exception; the page names no one.
     [logged] = database_errors_logged(caplog)
@@ -166,37 +167,37 @@ def test_a_signed_in_page_while_the_database_refuses_is_the_503_page(
     assert officer.username not in response.content.decode()
 
 
-def test_a_view_whose_query_fails_is_the_503_page(browser, db, database):
+def test_a_view_whose_query_fails_is_the_503_page(visitor, db, database):
     database.start()
-    assert_unavailable_page(browser.get(f"/{PREFIX}queries"))
+    assert_unavailable_page(visitor.get(f"/{PREFIX}queries"))
 
 
-def test_the_session_that_cannot_be_loaded_is_the_503_page(browser, officer, database, caplog):
+def test_the_session_that_cannot_be_loaded_is_the_503_page(visitor, officer, database, caplog):
     """The view asks nothing: it is the session and auth middleware, finding who is
     signed in, that meet the refusal."""
-    browser.force_login(officer)
+    visitor.force_login(officer)
     database.start()
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        assert_unavailable_page(browser.get(f"/{PREFIX}shows-nothing"))
+        assert_unavailable_page(visitor.get(f"/{PREFIX}shows-nothing"))
     [logged] = database_errors_logged(caplog)
     files = [frame.filename for frame in traceback.extract_tb(logged.exc_info[2])]
     assert any("sessions" in name for name in files)
 
 
-def test_the_read_log_that_cannot_be_written_is_the_503_page(browser, officer, database):
-    browser.force_login(officer)
-    response = browser.get(f"/{PREFIX}read-then-lost")
+def test_the_read_log_that_cannot_be_written_is_the_503_page(visitor, officer, database):
+    visitor.force_login(officer)
+    response = visitor.get(f"/{PREFIX}read-then-lost")
     assert_unavailable_page(response)
     database.stop()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()
 
 
-def test_the_session_that_cannot_be_saved_is_the_503_page(browser, officer, database, caplog):
+def test_the_session_that_cannot_be_saved_is_the_503_page(visitor, officer, database, caplog):
     """Not a read, so the read log writes nothing: the session's save on the way out (every
     request saves it) is what meets the refusal, and Django makes of it a 400."""
-    browser.force_login(officer)
+    visitor.force_login(officer)
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        assert_unavailable_page(browser.get(f"/{PREFIX}not-a-read-then-lost"))
+        assert_unavailable_page(visitor.get(f"/{PREFIX}not-a-read-then-lost"))
     [logged] = database_errors_logged(caplog)
     assert isinstance(logged.exc_info[1], SessionInterrupted)
     assert unavailable.caused_by_database(logged.exc_info[1])
@@ -225,17 +226,17 @@ def test_a_bad_request_is_the_503_page_only_when_the_database_is_why(db, excepti
     assert (unavailable.HEADING in response.content.decode()) is (status == 503)
 
 
-def test_a_page_not_found_while_the_database_refuses_is_the_503_page(browser, officer, database):
+def test_a_page_not_found_while_the_database_refuses_is_the_503_page(visitor, officer, database):
     """The 404 page names who is signed in, so it cannot be drawn either."""
-    browser.force_login(officer)
+    visitor.force_login(officer)
     database.start()
-    assert_unavailable_page(browser.get("/no-such-page/"))
+    assert_unavailable_page(visitor.get("/no-such-page/"))
 
 
-def test_an_error_that_is_not_the_database_is_still_a_500(browser, officer, caplog):
-    browser.force_login(officer)
+def test_an_error_that_is_not_the_database_is_still_a_500(visitor, officer, caplog):
+    visitor.force_login(officer)
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        response = browser.get(f"/{PREFIX}fails")
+        response = visitor.get(f"/{PREFIX}fails")
     assert response.status_code == 500
     assert "Retry-After" not in response
     page = response.content.decode()
@@ -246,27 +247,29 @@ def test_an_error_that_is_not_the_database_is_still_a_500(browser, officer, capl
     assert logged.getMessage() == f"Internal Server Error: /{PREFIX}fails"
 
 
-def test_healthz_says_503_while_the_database_refuses(browser, db, database):
+def test_healthz_says_503_while_the_database_refuses(visitor, db, database):
     database.start()
-    response = browser.get("/healthz")
+    response = visitor.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "databases": {"default": "unavailable"}}
+    # The replica, when there is one, still answers.
+    databases = {**dict.fromkeys(settings.DATABASES, "ok"), "default": "unavailable"}
+    assert response.json() == {"status": "unavailable", "databases": databases}
 
 
-def test_the_app_answers_again_once_the_database_is_back(browser, officer, database):
-    browser.force_login(officer)
+def test_the_app_answers_again_once_the_database_is_back(visitor, officer, database):
+    visitor.force_login(officer)
     database.start()
-    assert browser.get("/meetings/").status_code == 503
+    assert visitor.get("/meetings/").status_code == 503
     database.stop()
-    assert browser.get("/meetings/").status_code == 200
-    assert browser.get("/healthz").status_code == 200
+    assert visitor.get("/meetings/").status_code == 200
+    assert visitor.get("/healthz").status_code == 200
 
 
 @override_settings(DEBUG=True)
-def test_with_debug_on_django_shows_its_own_page_instead(browser, db, database):
+def test_with_debug_on_django_shows_its_own_page_instead(visitor, db, database):
     """Django never calls handler500 with DEBUG on: a developer sees the traceback."""
     database.start()
-    response = browser.get(f"/{PREFIX}queries")
+    response = visitor.get(f"/{PREFIX}queries")
     assert response.status_code == 500
     assert "OperationalError" in response.content.decode()
 
@@ -275,3 +278,9 @@ def test_the_page_itself_asks_nothing_of_the_database(db, django_assert_num_quer
     with django_assert_num_queries(0):
         response = unavailable.unavailable()
     assert unavailable.HEADING in response.content.decode()
+
+
+def test_the_app_and_the_benchmarks_serve_it():
+    for urlconf in ("engagement.urls", "bench.urls"):
+        assert get_resolver(urlconf).resolve_error_handler(500) is unavailable.server_error
+        assert get_resolver(urlconf).resolve_error_handler(400) is unavailable.bad_request

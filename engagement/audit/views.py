@@ -27,6 +27,7 @@ from engagement.csv_export import (
 from engagement.gds import error_summary
 from engagement.http import require_GET_or_POST
 from engagement.pagination import count_up_to
+from engagement.replica import reads_from_replica
 
 BACK_TEXT = "Back to the audit log"
 EXPORT_WHAT = "audit events"
@@ -57,6 +58,7 @@ def _choose_person_links(filterset: AuditFilter, query: QueryDict) -> list[tuple
 
 @role_required(Role.ADMIN)
 @require_safe
+@reads_from_replica
 def audit_list(request):
     query = _without_paging(request)
     filterset = _filterset(request.user, query)

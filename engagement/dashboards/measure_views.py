@@ -13,10 +13,12 @@ from engagement.dashboards.queries.breakdowns import broken_down, dimensions_for
 from engagement.dashboards.snapshots import measure_figure
 from engagement.dashboards.templatetags.dashboard_figures import rows_are_records
 from engagement.gds import error_summary
+from engagement.replica import reads_from_replica
 
 
 @login_required
 @require_safe
+@reads_from_replica
 def measure_detail(request, key: str):
     """One measure for the viewer's scope and filters, over time and by area risk level,
     area, unit or group, one dimension at a time; `?format=json` gives the same rows."""

@@ -8,10 +8,12 @@ from engagement.dashboards.forms import DashboardFilterForm
 from engagement.dashboards.queries.base import Scope
 from engagement.dashboards.snapshots import dashboard_figures
 from engagement.gds import error_summary
+from engagement.replica import reads_from_replica
 
 
 @login_required
 @require_safe
+@reads_from_replica
 def dashboard(request):
     """Every measure for the viewer's scope and the chosen filters; `?format=json` gives
     the same figures by their stable keys, for the force's own BI tools."""

@@ -17,6 +17,7 @@ from engagement.gds import error_summary
 from engagement.http import require_GET_or_POST
 from engagement.meetings.models import Meeting
 from engagement.meetings.services import StaleEdit
+from engagement.replica import reads_from_replica
 from engagement.retention import queries, schedule, services
 from engagement.retention.forms import DecisionForm, QueueFilterForm
 from engagement.retention.models import RetentionDecision
@@ -27,6 +28,7 @@ DISPOSED_MESSAGE = "Decision recorded: the meeting has been disposed of. Its tom
 
 @role_required(Role.ADMIN)
 @require_safe
+@reads_from_replica
 def retention_queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else queries.QueueFilters()

@@ -33,6 +33,7 @@ from engagement.meetings.services import StaleEdit
 from engagement.meetings.services import follow_up as services
 from engagement.meetings.services.transitions import FOLLOW_UP_TRANSITIONS, allowed_transitions
 from engagement.pagination import CappedPaginator
+from engagement.replica import reads_from_replica
 
 # The service that makes each transition; its keyword arguments are the form's fields.
 TRANSITION_SERVICES: dict[str, Callable[..., FollowUpAction]] = {
@@ -60,6 +61,7 @@ def _get_visible_action(request, uuid) -> FollowUpAction:
 
 @login_required
 @require_safe
+@reads_from_replica
 def follow_up_list(request):
     filterset = FollowUpFilter(
         request.GET,

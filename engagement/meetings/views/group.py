@@ -14,6 +14,7 @@ from engagement.community.queries import groups_visible_to, liaisons_of
 from engagement.gds import error_summary
 from engagement.meetings.group_filters import GroupFilter
 from engagement.meetings.queries import group as queries
+from engagement.replica import reads_from_replica
 
 # Liaisons see only their own groups, so a filter by liaison would offer only themselves.
 ROLES_FILTERING_BY_LIAISON = (Role.ADMIN, Role.OFFICER)
@@ -21,6 +22,7 @@ ROLES_FILTERING_BY_LIAISON = (Role.ADMIN, Role.OFFICER)
 
 @login_required
 @require_safe
+@reads_from_replica
 def group_list(request):
     user = request.user
     today = timezone.localdate()

@@ -31,6 +31,7 @@ from engagement.meetings.services import meeting as services
 from engagement.meetings.services.transitions import MEETING_TRANSITIONS, allowed_transitions
 from engagement.meetings.views import review as review_views
 from engagement.pagination import seek_page
+from engagement.replica import reads_from_replica
 
 
 def _get_visible_meeting(request, uuid) -> Meeting:
@@ -46,6 +47,7 @@ def _may(user, meeting: Meeting, name: str) -> bool:
 
 @login_required
 @require_safe
+@reads_from_replica
 def meeting_list(request):
     filterset = MeetingFilter(
         request.GET,

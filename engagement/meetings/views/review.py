@@ -29,6 +29,7 @@ from engagement.meetings.services.transitions import (
     MEETING_TRANSITIONS,
     allowed_transitions,
 )
+from engagement.replica import reads_from_replica
 
 REVIEWED_MESSAGE = "Review saved. The meeting is now reviewed."
 DISPUTED_MESSAGE = (
@@ -208,6 +209,7 @@ def dispute_escalate(request, uuid):
 
 @role_required(Role.ADMIN)
 @require_safe
+@reads_from_replica
 def escalated_list(request):
     page = Paginator(queries.escalated_disputes(), settings.PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -186,11 +186,12 @@ def postgres_database(variable: str, url: str) -> dict:
 def postgres_pool(size: int) -> dict:
     """psycopg's connection pool, one per process and database (engagement/wsgi.py turns it
     on for a served app). A sync gunicorn worker serves one request at a time, so a few
-    connections suffice; a request waits at most POSTGRES_POOL_TIMEOUT seconds for one,
-    and then fails as the database being unavailable, rather than hang."""
+    connections suffice. A new connection takes milliseconds; a request waits at most
+    POSTGRES_POOL_TIMEOUT seconds for one, and then gets the 503 page: while the database
+    is away a longer wait would only hold the worker and the person."""
     if size < 0:
         raise ImproperlyConfigured("POSTGRES_POOL_SIZE must be 0 (no pool) or more.")
-    return {"min_size": 1, "max_size": size, "timeout": env_int("POSTGRES_POOL_TIMEOUT", 10)}
+    return {"min_size": 1, "max_size": size, "timeout": env_int("POSTGRES_POOL_TIMEOUT", 3)}
 
 
 def replica_from_environment(primary: dict) -> dict | None:

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev test venv venv-dev migrate seed assets browser lint format check-deploy backup restore clean
+.PHONY: run dev test venv venv-dev venv-bench migrate seed assets browser lint format check-deploy backup restore clean
 
 # The virtual environment is rebuilt only when pyproject.toml changes; running the app
 # needs the app's own dependencies, testing also needs the dev extras.
@@ -23,6 +23,10 @@ $(BIN)/.installed-dev: $(BIN)/.installed
 venv: $(BIN)/.installed
 
 venv-dev: $(BIN)/.installed-dev
+
+# locust, for bench/load.py.
+venv-bench: $(BIN)/.installed-dev
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 
 migrate: venv
 	DEBUG=true $(BIN)/python manage.py migrate --no-input

@@ -39,6 +39,7 @@ meeting or review is not in the database); never on speed.
 
 import argparse
 import datetime
+import importlib.util
 import json
 import logging
 import os
@@ -334,6 +335,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--users", type=server.count, default=USERS, help="default %(default)s")
     arguments = parser.parse_args()
+    if importlib.util.find_spec("locust") is None:
+        sys.exit("bench/load.py: locust is not installed here; run `make venv-bench` first.")
     try:
         found = main(arguments.meetings, arguments.seconds, arguments.users)
     except BenchError as error:

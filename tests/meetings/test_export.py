@@ -21,6 +21,7 @@ from engagement.meetings.filters import DATE_RANGE_ERROR
 from engagement.meetings.models import Disclosure, Meeting
 from engagement.meetings.queries import export as export_queries
 from engagement.meetings.queries.export import LIAISON_COLUMNS, POLICE_COLUMNS
+from engagement.replica import replica_configured
 from tests.factories import DisclosureFactory, MeetingFactory
 
 URL = reverse("meetings:meeting-export")
@@ -441,10 +442,11 @@ def test_the_query_count_does_not_grow_with_meetings(
     assert few == many
     # Session and account (3), the count, the audit event and its meetings linked in one
     # insert, the meetings and, per batch of CHUNK_SIZE, their groups and disclosures;
-    # saving the session. The page before: the same, and the read log's insert.
+    # saving the session (and, with a replica, where the write ended in the primary's
+    # log). The page before: the same, and the read log's insert.
     with django_assert_max_num_queries(11):
         client.get(URL)
-    assert many <= 13
+    assert many <= 13 + (1 if replica_configured() else 0)
 
 
 def test_a_large_export_is_streamed_in_pieces_read_batch_by_batch(

@@ -58,7 +58,7 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def secret_key_from_environment() -> str:
-    """SECRET_KEY itself, or the first line of the file SECRET_KEY_FILE names (`make run`
+    """SECRET_KEY itself, or what the file SECRET_KEY_FILE names holds (`make run`
     makes one once, untracked; a deployment's secret store mounts one)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]

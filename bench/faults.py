@@ -26,7 +26,6 @@ no recovery within 60 s, or a lost or partial write.
     scripts/with-postgres .venv/bin/python bench/faults.py 100000
 """
 
-import argparse
 import http.client
 import importlib
 import json
@@ -500,15 +499,7 @@ def main(meetings: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "meetings",
-        nargs="?",
-        type=server.count,
-        default=10_000,
-        metavar="MEETINGS",
-        help="how many meetings to generate (default 10000)",
-    )
+    parser = server.one_size_parser(__doc__, default=10_000)
     try:
         main(parser.parse_args().meetings)
     except BenchError as error:

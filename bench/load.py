@@ -37,7 +37,6 @@ meeting or review is not in the database); never on speed.
     scripts/with-postgres .venv/bin/python bench/load.py 10000 --seconds 10 --users 10
 """
 
-import argparse
 import datetime
 import importlib.util
 import json
@@ -318,15 +317,7 @@ def rate(results: list[dict]) -> float:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "meetings",
-        nargs="?",
-        type=server.count,
-        default=100_000,
-        metavar="MEETINGS",
-        help="how many meetings to generate (default 100000)",
-    )
+    parser = server.one_size_parser(__doc__, default=100_000)
     parser.add_argument(
         "--seconds",
         type=server.count,

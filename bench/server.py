@@ -72,6 +72,21 @@ def count(value: str) -> int:
     return number
 
 
+def one_size_parser(doc: str, *, default: int) -> argparse.ArgumentParser:
+    """The command line of a benchmark run at one size (MEETINGS, `default` unless told);
+    the benchmark adds its own options."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(
+        "meetings",
+        nargs="?",
+        type=count,
+        default=default,
+        metavar="MEETINGS",
+        help=f"how many meetings to generate (default {default})",
+    )
+    return parser
+
+
 def run_over_sizes(main: Callable[[list[int]], None], *, doc: str, prog: str) -> None:
     """Run a benchmark's `main` over the sizes typed (default 10,000 and 1,000,000),
     ending with the benchmark's own message and status 1 on a BenchError."""

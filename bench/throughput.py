@@ -16,7 +16,6 @@ list ÷ bare (target 0.5 or more).
     scripts/with-postgres .venv/bin/python bench/throughput.py 10000 --seconds 10
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -135,15 +134,7 @@ def main(meetings: int, clients: int, seconds: float, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "meetings",
-        nargs="?",
-        type=server.count,
-        default=100_000,
-        metavar="MEETINGS",
-        help="how many meetings to generate (default 100000)",
-    )
+    parser = server.one_size_parser(__doc__, default=100_000)
     parser.add_argument("--clients", type=server.count, default=CLIENTS, help="default %(default)s")
     parser.add_argument(
         "--seconds", type=server.count, default=SECONDS, help="of each run (default %(default)s)"

@@ -205,11 +205,14 @@ def volume(django_db_setup, django_db_blocker):
     unusable to any transaction older than the one that built it. Inside one enclosing
     transaction the planner could then use none of them, and the guard failed with
     whole-table scans or not, by what earlier tests had left (it did after the email
-    tests' transactional ones)."""
+    tests' transactional ones). Autovacuum is off for those tables meanwhile: it would
+    otherwise vacuum the committed rows at a moment of its own, whose all-visible pages
+    make index-only walks cheap enough to change the plans judged here."""
     with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
         patch.setattr(pagination, "COUNT_CAP", SCALED_CAP)
         patch.setattr(filters, "RANK_CAP", SCALED_CAP)
         empty = tables_without_rows()
+        set_autovacuum(empty, enabled=False)
         try:
             # One transaction, committed: in a transaction generate_volume analyses but
             # does not vacuum, the state the plans here were judged in.
@@ -228,6 +231,7 @@ def volume(django_db_setup, django_db_blocker):
             yield
         finally:
             empty_again(empty)
+            set_autovacuum(empty, enabled=True)
 
 
 def tables_without_rows() -> list[str]:
@@ -242,6 +246,13 @@ def tables_without_rows() -> list[str]:
 def row_exists(cursor, table: str) -> bool:
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {connection.ops.quote_name(table)})")
     return cursor.fetchone()[0]
+
+
+def set_autovacuum(tables: list[str], *, enabled: bool) -> None:
+    setting = "SET (autovacuum_enabled = off)" if not enabled else "RESET (autovacuum_enabled)"
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} {setting}")
 
 
 def empty_again(tables: list[str]) -> None:
